@@ -1,0 +1,5 @@
+"""``python -m tspolicy``: the same command-line interface as the ``tspolicy`` script."""
+
+from .cli import main
+
+raise SystemExit(main())

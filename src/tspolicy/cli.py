@@ -1,0 +1,193 @@
+"""The ``tspolicy`` command line (also ``python -m tspolicy``).
+
+Bad input never ends in a traceback: each command reports what is wrong with the data and
+how to fix it, and exits 1. An unexpected internal error exits 2 with a one-line message;
+set ``TSPOLICY_DEBUG=1`` to see its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+from . import __version__, paths
+
+
+def _console():
+    from rich.console import Console
+
+    # Wide enough for the table when the output is piped or captured (no terminal width).
+    width = None if sys.stdout.isatty() else max(120, int(os.environ.get("COLUMNS", "0") or 0))
+    return Console(width=width, soft_wrap=False, highlight=False)
+
+
+def _problem_table(title: str, problems, style: str):
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", show_lines=True, header_style=style)
+    for name, kwargs in (
+        ("file", {"no_wrap": True}),
+        ("row", {"justify": "right", "no_wrap": True}),
+        ("field", {"no_wrap": True}),
+        ("problem", {"ratio": 3}),
+        ("how to fix", {"ratio": 3}),
+    ):
+        table.add_column(name, **kwargs)
+    for p in problems:
+        table.add_row(p.file, "" if p.row is None else str(p.row), p.field or "", p.problem, p.fix)
+    return table
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate the data; print every problem; 0 when valid, 1 otherwise."""
+    from .validate import validate
+
+    report = validate(args.data_dir, args.sources_dir)
+    failed = not report.ok or (args.strict and report.skipped)
+    if args.format == "json":
+        json.dump(
+            {
+                "valid": not failed,
+                "data_dir": str(report.data_dir),
+                "sources_dir": str(report.sources_dir),
+                "rows": report.rows,
+                "errors": [p.as_dict() for p in report.errors],
+                "skipped": [p.as_dict() for p in report.skipped],
+            },
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
+        print()
+        return 1 if failed else 0
+    console = _console()
+    if report.errors:
+        console.print(
+            _problem_table(
+                f"{len(report.errors)} problem(s) in {report.data_dir}", report.errors, "bold red"
+            )
+        )
+    if report.skipped:
+        console.print(
+            _problem_table(
+                f"{len(report.skipped)} check(s) skipped, not passed", report.skipped, "bold yellow"
+            )
+        )
+    rows = ", ".join(f"{n} {name}" for name, n in report.rows.items())
+    if report.ok:
+        verdict = "valid" if not report.skipped else "valid, with the checks above skipped"
+        console.print(f"{report.data_dir}: {verdict} ({rows}).")
+        if args.strict and report.skipped:
+            console.print("--strict: skipped checks count as failures.")
+    else:
+        console.print(
+            f"{report.data_dir}: {len(report.errors)} problem(s). Fix them and run "
+            "`tspolicy validate` again."
+        )
+    return 1 if failed else 0
+
+
+def cmd_corroborate(args: argparse.Namespace) -> int:
+    """Print each claim with the documents that report it and whether they agree."""
+    from rich.table import Table
+
+    from .corroborate import corroborate
+    from .data import DataError, load_figures
+
+    try:
+        claims = corroborate(load_figures(args.data_dir))
+    except DataError as exc:
+        print(f"tspolicy: {exc}", file=sys.stderr)
+        return 1
+    if args.multi:
+        claims = claims[claims["n_documents"] >= 2]
+    if args.format == "csv":
+        out = claims.assign(
+            documents=claims["documents"].map(";".join),
+            figure_ids=claims["figure_ids"].map(";".join),
+        )
+        out.to_csv(sys.stdout, index=False, lineterminator="\n")
+        return 0
+    table = Table(title=f"{len(claims)} claim(s)", title_justify="left", show_lines=False)
+    for name in ("claim", "statements", "documents", "status"):
+        table.add_column(name)
+    for row in claims.itertuples():
+        table.add_row(row.claim, row.statements, "\n".join(row.documents), str(row.status))
+    _console().print(table)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser (papermill-style: every option has help)."""
+    parser = argparse.ArgumentParser(
+        prog="tspolicy",
+        description="Provenance-checked figures on online child sexual exploitation "
+        "and trafficking.",
+    )
+    parser.add_argument("--version", action="version", version=f"tspolicy {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    data_help = f"folder holding datapackage.json and its tables (default: {paths.DATA_DIR})"
+    val = sub.add_parser(
+        "validate",
+        help="check data/ against its schema and the curation rules",
+        description="Check the data package: schema (Frictionless) and curation rules "
+        "(excerpts verbatim and stating their number, hashes, units, links). "
+        "Exit 0 when valid, 1 when not.",
+    )
+    val.add_argument("--data-dir", help=data_help)
+    val.add_argument(
+        "--sources-dir",
+        help=f"folder holding the documents' texts (default: ${paths.SOURCES_ENV}, "
+        f"else {paths.DEFAULT_SOURCES_DIR})",
+    )
+    val.add_argument(
+        "--format",
+        choices=["table", "json"],
+        default="table",
+        help="output format (default: table)",
+    )
+    val.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail when any check had to be skipped (e.g. a missing text)",
+    )
+    val.set_defaults(func=cmd_validate)
+
+    cor = sub.add_parser(
+        "corroborate",
+        help="list claims, the documents that report them, and whether they agree",
+        description="Group figure mentions by claim (metric, subject, period) and say "
+        "whether the documents agree, are compatible or conflict.",
+    )
+    cor.add_argument("--data-dir", help=data_help)
+    cor.add_argument(
+        "--multi", action="store_true", help="only claims reported by two or more documents"
+    )
+    cor.add_argument(
+        "--format", choices=["table", "csv"], default="table", help="output format (default: table)"
+    )
+    cor.set_defaults(func=cmd_corroborate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("tspolicy: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if os.environ.get("TSPOLICY_DEBUG"):
+            raise
+        print(
+            f"tspolicy: internal error: {type(exc).__name__}: {exc}. This is a bug, not a "
+            "problem with your data; set TSPOLICY_DEBUG=1 to see the traceback and report it.",
+            file=sys.stderr,
+        )
+        return 2

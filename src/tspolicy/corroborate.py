@@ -1,0 +1,165 @@
+"""Group the mentions of one claim across documents and say whether they agree.
+
+A *claim* is a metric about a subject over a period ("Facebook's rank among recruitment
+platforms, 2020"). Documents often repeat a claim without its period: a mention with an
+empty period joins the dated claim of the same metric, subject and primary source when
+there is exactly one such claim (it is the same number, reported without its year).
+
+Each claim gets a status:
+
+``single_source``
+    Reported by one document only (its mentions, if several, are mutually compatible).
+``agree``
+    Two or more documents, the same value and qualifier everywhere.
+``compatible``
+    The statements differ but can all be true at once ("more than 20" and "about 20").
+``conflict``
+    The statements cannot all be true ("65 %" and "59 %"; "exactly 20" and "more than 20").
+
+"About" is read as within ±10 % (:data:`ABOUT_TOLERANCE`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+#: "About v" is taken to mean a value within v × (1 ± ABOUT_TOLERANCE).
+ABOUT_TOLERANCE = 0.10
+STATUSES = ("single_source", "agree", "compatible", "conflict")
+
+
+@dataclass(frozen=True)
+class Interval:
+    """The values a statement allows: between ``lo`` and ``hi``, each bound open or closed."""
+
+    lo: float
+    lo_closed: bool
+    hi: float
+    hi_closed: bool
+
+    @classmethod
+    def of(cls, value: float, qualifier: str) -> Interval:
+        """Return the interval that ``qualifier value`` allows."""
+        if qualifier == "more_than":
+            return cls(value, False, math.inf, False)
+        if qualifier == "at_least":
+            return cls(value, True, math.inf, False)
+        if qualifier == "about":
+            spread = abs(value) * ABOUT_TOLERANCE
+            return cls(value - spread, True, value + spread, True)
+        return cls(value, True, value, True)
+
+    def meet(self, other: Interval) -> Interval | None:
+        """Return the intersection, or None when it is empty."""
+        if (self.lo, not self.lo_closed) >= (other.lo, not other.lo_closed):
+            lo, lo_closed = self.lo, self.lo_closed
+        else:
+            lo, lo_closed = other.lo, other.lo_closed
+        if (self.hi, self.hi_closed) <= (other.hi, other.hi_closed):
+            hi, hi_closed = self.hi, self.hi_closed
+        else:
+            hi, hi_closed = other.hi, other.hi_closed
+        if lo > hi or (lo == hi and not (lo_closed and hi_closed)):
+            return None
+        return Interval(lo, lo_closed, hi, hi_closed)
+
+
+def claim_key(metric: str, subject: str, period: str | None) -> str:
+    """Return the key naming a claim: ``metric|subject|period`` (period empty if unknown)."""
+    return f"{metric}|{subject}|{period or ''}"
+
+
+def _claim_periods(figures: pd.DataFrame) -> pd.Series:
+    """The period each mention is grouped under (see the module docstring)."""
+    period = figures["period"].astype("string").fillna("")
+    group = [
+        figures["metric"].astype(str),
+        figures["subject"].astype(str),
+        figures["primary_source"].astype(str),
+    ]
+    dated = period[period != ""].groupby([g[period != ""] for g in group]).unique()
+    out = period.copy()
+    for i in figures.index[period == ""]:
+        key = (
+            str(figures.at[i, "metric"]),
+            str(figures.at[i, "subject"]),
+            str(figures.at[i, "primary_source"]),
+        )
+        candidates = dated.get(key)
+        if candidates is not None and len(candidates) == 1:
+            out[i] = candidates[0]
+    return out
+
+
+def _status(values: list[float], qualifiers: list[str], n_documents: int) -> str:
+    statements = set(zip(values, qualifiers, strict=True))
+    common: Interval | None = Interval(-math.inf, False, math.inf, False)
+    for value, qualifier in statements:
+        common = common.meet(Interval.of(value, qualifier)) if common else None
+    if common is None:
+        return "conflict"
+    if n_documents == 1:
+        return "single_source"
+    return "agree" if len(statements) == 1 else "compatible"
+
+
+def _describe(value: float, qualifier: str) -> str:
+    number = f"{value:,.0f}" if value == int(value) else f"{value:,}"
+    return {
+        "exact": number,
+        "more_than": f">{number}",
+        "at_least": f"≥{number}",
+        "about": f"~{number}",
+    }[qualifier]
+
+
+def corroborate(figures: pd.DataFrame) -> pd.DataFrame:
+    """Group figure mentions into claims and rate their agreement across documents.
+
+    Parameters
+    ----------
+    figures
+        The figures table, as :func:`tspolicy.data.load_figures` returns it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per claim, sorted by metric, subject and period: ``claim`` (the key),
+        ``metric``, ``subject``, ``period``, ``n_mentions``, ``n_documents``, ``documents``
+        and ``figure_ids`` (tuples), ``statements`` (e.g. ``">73,300,000"``), ``status``
+        (one of :data:`STATUSES`) and ``corroborated`` (reported by two or more documents
+        without conflict).
+    """
+    frame = figures.assign(claim_period=_claim_periods(figures))
+    rows = []
+    keys = ["metric", "subject", "claim_period"]
+    for (metric, subject, period), group in frame.groupby(
+        [frame[k].astype(str) for k in keys], sort=True
+    ):
+        documents = tuple(sorted(group["document_id"].astype(str).unique()))
+        values = [float(v) for v in group["value"]]
+        qualifiers = [str(q) for q in group["qualifier"]]
+        status = _status(values, qualifiers, len(documents))
+        statements = sorted({_describe(v, q) for v, q in zip(values, qualifiers, strict=True)})
+        rows.append(
+            {
+                "claim": claim_key(metric, subject, period),
+                "metric": metric,
+                "subject": subject,
+                "period": period,
+                "n_mentions": len(group),
+                "n_documents": len(documents),
+                "documents": documents,
+                "figure_ids": tuple(sorted(group["figure_id"].astype(str))),
+                "statements": " / ".join(statements),
+                "status": status,
+                "corroborated": len(documents) >= 2 and status != "conflict",
+            }
+        )
+    result = pd.DataFrame(rows)
+    if not result.empty:
+        result["status"] = pd.Categorical(result["status"], categories=STATUSES)
+    return result

@@ -1,0 +1,223 @@
+"""Load the dataset as typed pandas DataFrames.
+
+Column types come from ``data/datapackage.json``, the one place they are declared:
+``number`` → ``Float64``, ``integer`` → ``Int64``, ``boolean`` → ``boolean``, ``date`` →
+``datetime64``; a string field with an ``enum`` becomes a categorical with those categories,
+identifier-like fields (document, metric, subject…) categoricals of their values, and other
+text the pandas ``string`` dtype, with empty cells as ``<NA>``.
+
+The loaders parse; they do not judge. Run :func:`tspolicy.validate.validate` (or
+``tspolicy validate``) for the full list of problems; a loader that cannot parse a file
+raises :class:`DataError` with a message naming file, row and field.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import paths
+
+#: Text fields loaded as categoricals (repeated labels that charts group by).
+CATEGORICAL = frozenset(
+    {
+        "document_id",
+        "metric",
+        "subject",
+        "geography",
+        "primary_source",
+        "language",
+        "unit",
+        "category",
+    }
+)
+_YEAR = re.compile(r"^(\d{4})")
+
+
+class DataError(ValueError):
+    """A data file cannot be loaded; the message names the file, row and field."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The four tables of the dataset."""
+
+    sources: pd.DataFrame
+    figures: pd.DataFrame
+    metrics: pd.DataFrame
+    events: pd.DataFrame
+
+
+def _fields(name: str, data_dir: Path) -> list[dict[str, Any]]:
+    path = data_dir / "datapackage.json"
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(
+            f"{path}: not found; the data directory needs its datapackage.json"
+        ) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataError(f"{path}: cannot be read ({exc}); run `tspolicy validate`") from None
+    for resource in descriptor.get("resources", []):
+        if resource.get("name") == name:
+            return resource["schema"]["fields"]
+    raise DataError(f"{path}: no resource named '{name}'; run `tspolicy validate`")
+
+
+def _read(name: str, data_dir: str | Path | None) -> pd.DataFrame:
+    directory = paths.data_dir(data_dir)
+    fields = _fields(name, directory)
+    path = directory / f"{name}.csv"
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(f"{path}: not found") from None
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: not UTF-8; run `tspolicy validate` for the line") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise DataError(f"{path}: not readable as CSV ({exc}); run `tspolicy validate`") from None
+    missing = [f["name"] for f in fields if f["name"] not in raw.columns]
+    if missing:
+        raise DataError(f"{path}: missing column(s) {', '.join(missing)}; run `tspolicy validate`")
+    return pd.DataFrame({f["name"]: _convert(raw[f["name"]], f, path) for f in fields})
+
+
+def _convert(column: pd.Series, fld: dict[str, Any], path: Path) -> pd.Series:
+    name, kind = fld["name"], fld.get("type", "string")
+    empty = column == ""
+    if kind in {"number", "integer"}:
+        converted = pd.to_numeric(column.where(~empty), errors="coerce")
+        result = converted.astype("Int64" if kind == "integer" else "Float64")
+    elif kind == "boolean":
+        result = column.map({"true": True, "false": False}).astype("boolean")
+        converted = result
+    elif kind == "date":
+        converted = pd.to_datetime(column.where(~empty), format="%Y-%m-%d", errors="coerce")
+        result = converted
+    else:
+        enum = fld.get("constraints", {}).get("enum")
+        text = column.where(~empty).astype("string")
+        if enum:
+            result = pd.Series(pd.Categorical(text, categories=enum), index=column.index, name=name)
+            converted = result
+        elif name in CATEGORICAL:
+            values = sorted(set(text.dropna()))
+            result = pd.Series(
+                pd.Categorical(text, categories=values), index=column.index, name=name
+            )
+            converted = result
+        else:
+            return text
+    bad = converted.isna() & ~empty
+    if bad.any():
+        row = int(bad.idxmax()) + 2
+        raise DataError(
+            f"{path.name}, row {row}, field {name}: '{column[bad.idxmax()]}' is not a valid "
+            f"{kind}; run `tspolicy validate` for every problem"
+        )
+    return result
+
+
+def _period_years(period: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Split ISO periods ('2020', '2011/..', '2022-01/2022-09') into start and end years."""
+    starts, ends = [], []
+    for value in period:
+        if value is pd.NA or not value:
+            starts.append(pd.NA)
+            ends.append(pd.NA)
+            continue
+        start, sep, end = value.partition("/")
+        starts.append(int(start[:4]))
+        if not sep:
+            ends.append(int(start[:4]))
+        else:
+            ends.append(int(end[:4]) if _YEAR.match(end) else pd.NA)
+    return pd.Series(starts, dtype="Int64", index=period.index), pd.Series(
+        ends, dtype="Int64", index=period.index
+    )
+
+
+def _start_of(date: str) -> str:
+    """'2016' → '2016-01-01', '2024-05' → '2024-05-01'; a full date is kept."""
+    return {4: f"{date}-01-01", 7: f"{date}-01", 10: date}.get(len(date), "")
+
+
+def load_sources(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Load ``sources.csv``: one row per document.
+
+    Parameters
+    ----------
+    data_dir
+        Folder holding the data package; default the repository's ``data/``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``published`` as ``datetime64`` (``NaT`` where the text gives no date), ``kind`` and
+        ``language`` as categoricals.
+    """
+    return _read("sources", data_dir)
+
+
+def load_figures(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Load ``figures.csv``: one row per mention of a figure in a document.
+
+    Parameters
+    ----------
+    data_dir
+        Folder holding the data package; default the repository's ``data/``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``value`` as ``Float64``; ``vague`` as ``boolean``; ``qualifier``, ``unit``,
+        ``metric``, ``subject``, ``document_id`` as categoricals; plus ``period_start`` and
+        ``period_end``, the years of ``period`` as ``Int64`` (``<NA>`` where open or unstated).
+    """
+    figures = _read("figures", data_dir)
+    start, end = _period_years(figures["period"])
+    figures.insert(figures.columns.get_loc("period") + 1, "period_start", start)
+    figures.insert(figures.columns.get_loc("period_start") + 1, "period_end", end)
+    return figures
+
+
+def load_metrics(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Load ``metrics.csv``: the metric vocabulary with labels in en, fr and ar and caveats."""
+    return _read("metrics", data_dir)
+
+
+def load_events(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Load ``events.csv``: dated events.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``date`` as ``datetime64``, the first day of the stated period ('2024-05' is
+        1 May 2024): read it with ``date_precision`` (year, month or day).
+    """
+    events = _read("events", data_dir)
+    text = events["date"].astype(str)
+    dates = pd.to_datetime(text.map(_start_of), format="%Y-%m-%d", errors="coerce")
+    if dates.isna().any():
+        row = int(dates.isna().idxmax())
+        raise DataError(
+            f"events.csv, row {row + 2}, field date: '{text[row]}' is not an ISO date "
+            "(YYYY, YYYY-MM or YYYY-MM-DD)"
+        )
+    events["date"] = dates
+    return events
+
+
+def load_dataset(data_dir: str | Path | None = None) -> Dataset:
+    """Load the four tables at once."""
+    return Dataset(
+        sources=load_sources(data_dir),
+        figures=load_figures(data_dir),
+        metrics=load_metrics(data_dir),
+        events=load_events(data_dir),
+    )

@@ -1,0 +1,817 @@
+"""Validate the dataset: the Frictionless schema, then the curation rules.
+
+:func:`validate` never raises on bad data. It returns a :class:`Report` listing *every*
+problem it found — file, row, field, what is wrong and how to fix it — and every check it
+could not run (a missing document text, a table whose header is broken), so that nothing
+is silently passed.
+
+Rows are counted as a spreadsheet shows them: the header is row 1, the first record row 2.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import difflib
+import hashlib
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import numbers, paths
+
+#: A data table larger than this is refused before it is read: the tables hold hand-curated
+#: aggregates (a few hundred rows), so a file this size is a wrong file, not a big dataset.
+MAX_TABLE_BYTES = 10 * 1024 * 1024
+#: Excerpts are short quotations, not copies of the articles.
+MAX_EXCERPT_CHARS = 200
+#: The tables the package must describe, in the order they are checked.
+TABLES = ("sources", "metrics", "figures", "events")
+COUNT_UNITS = frozenset({"people", "cases", "items", "votes", "sources", "years"})
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in the data, or one check that could not run.
+
+    Attributes
+    ----------
+    file
+        File name relative to the data directory (``figures.csv``), or a document text.
+    row
+        Row number (header = 1), a line number for encoding problems, or None for the
+        whole file.
+    field
+        Column name, or None.
+    problem
+        What is wrong, with the offending value.
+    fix
+        How to fix it.
+    """
+
+    file: str
+    row: int | None
+    field: str | None
+    problem: str
+    fix: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the problem as a JSON-ready dict."""
+        return {
+            "file": self.file,
+            "row": self.row,
+            "field": self.field,
+            "problem": self.problem,
+            "fix": self.fix,
+        }
+
+
+@dataclass
+class Report:
+    """The outcome of :func:`validate`.
+
+    Attributes
+    ----------
+    data_dir, sources_dir
+        Where the data and the documents' texts were looked up.
+    errors
+        Problems that make the data invalid.
+    skipped
+        Checks that were not run, each saying why; they do not make the data invalid but
+        are never reported as passed.
+    rows
+        Rows checked, per table.
+    """
+
+    data_dir: Path
+    sources_dir: Path
+    errors: list[Problem] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when no error was found (skipped checks aside)."""
+        return not self.errors
+
+    def error(self, file: str, row: int | None, fld: str | None, problem: str, fix: str) -> None:
+        """Record an error."""
+        self.errors.append(Problem(file, row, fld, problem, fix))
+
+    def skip(self, file: str, row: int | None, fld: str | None, problem: str, fix: str) -> None:
+        """Record a check that could not run."""
+        self.skipped.append(Problem(file, row, fld, problem, fix))
+
+
+@dataclass
+class _Table:
+    """A data table as read from disk: its header and its records, as strings."""
+
+    name: str
+    file: str
+    fields: list[dict[str, Any]]
+    header: list[str] | None = None
+    records: list[list[str]] = field(default_factory=list)
+    header_ok: bool = False
+    bad_cells: set[tuple[int, str]] = field(default_factory=set)
+
+    def rows(self) -> Iterable[tuple[int, dict[str, str]]]:
+        """Yield (row number, record as dict) for records shaped like the header."""
+        assert self.header is not None
+        for i, record in enumerate(self.records, start=2):
+            if len(record) == len(self.header) and any(record):
+                yield i, dict(zip(self.header, record, strict=True))
+
+    def good(self, row: int, name: str) -> bool:
+        """True when the schema check found nothing wrong with this cell."""
+        return (row, name) not in self.bad_cells
+
+
+def validate(data_dir: str | Path | None = None, sources_dir: str | Path | None = None) -> Report:
+    """Check the data package in ``data_dir`` against its schema and the curation rules.
+
+    Parameters
+    ----------
+    data_dir
+        Folder holding ``datapackage.json`` and its tables; default the repository's ``data/``.
+    sources_dir
+        Folder holding the documents' texts; default ``$TSPOLICY_SOURCES`` or
+        ``../shared/sources``. Checks that need a text it does not hold are reported as
+        skipped.
+
+    Returns
+    -------
+    Report
+        Every problem found and every check skipped.
+    """
+    report = Report(paths.data_dir(data_dir), paths.sources_dir(sources_dir))
+    descriptor = _read_descriptor(report)
+    if descriptor is None:
+        return report
+    resources = {r.get("name"): r for r in descriptor.get("resources", [])}
+    tables: dict[str, _Table] = {}
+    for name in TABLES:
+        resource = resources.get(name)
+        if resource is None:
+            report.error(
+                "datapackage.json",
+                None,
+                "resources",
+                f"no resource named '{name}'",
+                f"restore the '{name}' resource (git checkout -- data/datapackage.json)",
+            )
+            continue
+        table = _read_table(report, resource)
+        if table is not None:
+            tables[name] = table
+            if table.header_ok:
+                _check_schema(report, table, resource)
+                report.rows[name] = sum(1 for _ in table.rows())
+    _check_curation(report, tables)
+    return report
+
+
+# --------------------------------------------------------------------------- descriptor
+
+
+def _read_descriptor(report: Report) -> dict[str, Any] | None:
+    from frictionless import FrictionlessException, Package
+
+    path = report.data_dir / "datapackage.json"
+    where = "datapackage.json"
+    if not report.data_dir.is_dir():
+        report.error(
+            str(report.data_dir),
+            None,
+            None,
+            "data directory not found",
+            "pass --data-dir pointing at the folder that holds datapackage.json",
+        )
+        return None
+    if not path.is_file():
+        report.error(
+            where,
+            None,
+            None,
+            "file not found: the data package descriptor is missing",
+            "restore it (git checkout -- data/datapackage.json) or point --data-dir at "
+            "the folder that holds it",
+        )
+        return None
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        report.error(where, None, None, "not UTF-8 text", "re-save the file as UTF-8")
+        return None
+    except json.JSONDecodeError as exc:
+        report.error(
+            where,
+            exc.lineno,
+            None,
+            f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
+            "fix the JSON syntax at that place (a missing comma or quote, a trailing comma)",
+        )
+        return None
+    if not isinstance(descriptor, dict):
+        report.error(where, None, None, "not a JSON object", "restore the descriptor from git")
+        return None
+    try:
+        metadata_errors = list(Package.metadata_validate(descriptor))
+    except FrictionlessException as exc:
+        metadata_errors = [exc.error]
+    for err in metadata_errors:
+        report.error(
+            where,
+            None,
+            None,
+            f"not a valid Data Package descriptor: {err.note or err.message}",
+            "see https://specs.frictionlessdata.io/data-package/ and fix the descriptor",
+        )
+    return None if metadata_errors else descriptor
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _read_table(report: Report, resource: dict[str, Any]) -> _Table | None:
+    """Read one table's bytes, reporting file-level problems; None when it cannot be read."""
+    file = str(resource.get("path", f"{resource['name']}.csv"))
+    fields = resource.get("schema", {}).get("fields", [])
+    path = report.data_dir / file
+    table = _Table(resource["name"], file, fields)
+    expected = [f["name"] for f in fields]
+    if not path.is_file():
+        report.error(
+            file,
+            None,
+            None,
+            "file not found",
+            f"restore it (git checkout -- data/{file}) or create it with the header "
+            f"{','.join(expected)}",
+        )
+        return None
+    size = path.stat().st_size
+    if size > MAX_TABLE_BYTES:
+        report.error(
+            file,
+            None,
+            None,
+            f"file is {size / 1e6:.1f} MB; a data table may be at most "
+            f"{MAX_TABLE_BYTES / 1e6:.1f} MB, so it was not read",
+            "the tables hold hand-curated aggregates: check that the right file was saved "
+            "here (a data dump or an export does not belong in data/)",
+        )
+        return None
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        report.error(
+            file,
+            1,
+            None,
+            "file starts with a UTF-8 byte-order mark (BOM)",
+            "save it as UTF-8 without BOM (spreadsheets' 'CSV UTF-8' adds one); "
+            f"to strip it: sed -i '1s/^\\xEF\\xBB\\xBF//' data/{file}",
+        )
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        report.error(
+            file,
+            line,
+            None,
+            f"not UTF-8: byte 0x{raw[exc.start]:02x} on line {line} cannot be decoded "
+            "(the file was probably saved as Windows-1252 or Latin-1)",
+            f"re-save it as UTF-8, e.g. iconv -f WINDOWS-1252 -t UTF-8 data/{file} > tmp "
+            f"&& mv tmp data/{file}",
+        )
+        report.skip(
+            file, None, None, "row checks skipped: the file is not UTF-8", "fix the encoding first"
+        )
+        return None
+    if not text.strip():
+        report.error(
+            file,
+            None,
+            None,
+            "file is empty: it needs at least its header row",
+            f"restore it from git, or write the header {','.join(expected)}",
+        )
+        return None
+    crlf = text.count("\r\n")
+    lone_cr = text.count("\r") - crlf
+    if crlf or lone_cr:
+        kind = "Windows (CRLF)" if crlf else "old Mac (CR)"
+        report.error(
+            file,
+            None,
+            None,
+            f"{kind} line endings on {crlf + lone_cr} lines; the data uses LF only, so "
+            "that it stays byte-identical across machines",
+            f"convert to LF: sed -i 's/\\r$//' data/{file} (or dos2unix data/{file})",
+        )
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as exc:
+        report.error(
+            file,
+            None,
+            None,
+            f"not readable as CSV: {exc}",
+            "check the quoting: a value holding a comma or a quote must be in double quotes, "
+            'and a quote inside it doubled ("")',
+        )
+        return None
+    table.header, table.records = records[0], records[1:]
+    table.header_ok = _check_header(report, table, expected)
+    if not table.header_ok:
+        report.skip(
+            file,
+            None,
+            None,
+            "row checks skipped: the header must be fixed first",
+            "fix the header problems above, then validate again",
+        )
+    elif not table.records:
+        report.error(
+            file,
+            None,
+            None,
+            "no data rows under the header",
+            "restore the rows from git (git checkout -- data/" + file + ")",
+        )
+    return table
+
+
+def _check_header(report: Report, table: _Table, expected: list[str]) -> bool:
+    header = table.header or []
+    ok = True
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            report.error(
+                table.file, 1, name, f"column '{name}' appears twice", "remove one of them"
+            )
+            ok = False
+        seen.add(name)
+    for name in expected:
+        if name not in header:
+            report.error(
+                table.file,
+                1,
+                name,
+                f"column '{name}' is missing",
+                f"add it to the header; the columns are, in order: {','.join(expected)}",
+            )
+            ok = False
+    for name in header:
+        if name not in expected:
+            close = difflib.get_close_matches(name, expected, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            report.error(
+                table.file,
+                1,
+                name,
+                f"unknown column '{name}'{hint}",
+                "remove it, or declare it in data/datapackage.json and data/README.md",
+            )
+            ok = False
+    if ok and header != expected:
+        report.error(
+            table.file,
+            1,
+            None,
+            "columns are out of order",
+            f"order them as the data package declares: {','.join(expected)}",
+        )
+        ok = False
+    return ok
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def _check_schema(report: Report, table: _Table, resource: dict[str, Any]) -> None:
+    """Run Frictionless's row checks on the table (foreign keys are checked by us)."""
+    from frictionless import Checklist, Resource, Schema
+
+    schema = {k: v for k, v in resource["schema"].items() if k != "foreignKeys"}
+    assert table.header is not None
+    frictionless_table = Resource(
+        data=[table.header, *table.records], schema=Schema.from_descriptor(schema)
+    )
+    result = frictionless_table.validate(
+        Checklist(skip_errors=["foreign-key"]), limit_errors=10_000
+    )
+    by_name = {f["name"]: f for f in table.fields}
+    unique_rows = set()
+    for task in result.tasks:
+        for err in task.errors:
+            row = getattr(err, "row_number", None)
+            name = getattr(err, "field_name", None) or None
+            if err.type == "primary-key" and (
+                row in unique_rows
+                or _blank(table, row)
+                or any(r == row for r, _ in table.bad_cells)
+            ):
+                continue  # already reported: a duplicate or empty id, or a blank row
+            if err.type == "unique-error":
+                unique_rows.add(row)
+            if row is not None and name:
+                table.bad_cells.add((row, name))
+            if row is not None and err.type in {"missing-cell", "extra-cell", "blank-row"}:
+                table.bad_cells |= {(row, f) for f in by_name}
+            problem, fix = _explain(err, by_name.get(name or "", {}))
+            report.error(table.file, row, name, problem, fix)
+
+
+def _blank(table: _Table, row: int | None) -> bool:
+    return row is not None and 2 <= row < len(table.records) + 2 and not any(table.records[row - 2])
+
+
+_CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"', re.S)
+
+
+def _explain(err: Any, fld: dict[str, Any]) -> tuple[str, str]:
+    """Turn a Frictionless error into a (problem, fix) pair a curator can act on."""
+    cell = getattr(err, "cell", None)
+    name = fld.get("name", "")
+    example = fld.get("example")
+    eg = f", e.g. {example}" if example not in (None, "") else ""
+    if err.type == "type-error":
+        kind = fld.get("type", "value")
+        fixes = {
+            "number": "write a plain number in base units, with no spaces, commas or % sign "
+            f"(73.3 million is 73300000){eg}",
+            "integer": f"write a whole number{eg}",
+            "boolean": "write true or false",
+            "date": "write an ISO date, YYYY-MM-DD (e.g. 2024-06-24), or leave it empty",
+        }
+        return f"'{cell}' is not a valid {kind}", fixes.get(kind, f"write a valid {kind}{eg}")
+    if err.type == "constraint-error":
+        match = _CONSTRAINT.search(err.note or "")
+        constraint, limit = match.groups() if match else ("", "")
+        if constraint == "required":
+            return f"{name} is empty but required", f"fill it in: {fld.get('description', '')}"
+        if constraint == "enum":
+            allowed = ", ".join(fld.get("constraints", {}).get("enum", []))
+            return f"'{cell}' is not an allowed {name}", f"use one of: {allowed}"
+        if constraint == "minimum" and name == "value":
+            return (
+                f"negative value {cell}: counts, shares and ranks cannot be below {limit}",
+                "write the number as the document states it, without a sign",
+            )
+        if constraint in {"minimum", "maximum"}:
+            word = "below the minimum" if constraint == "minimum" else "above the maximum"
+            return f"{cell} is {word} {limit}", f"check the value{eg}"
+        if constraint == "pattern":
+            return (
+                f"'{cell}' does not have the form a {name} must have",
+                f"{fld.get('description', 'see data/README.md')}{eg}",
+            )
+        return f"'{cell}' breaks the constraint {constraint} = {limit}", f"check the value{eg}"
+    if err.type == "unique-error":
+        other = re.search(r"position (\d+)", err.note or "")
+        where = f" (also in row {other.group(1)})" if other else ""
+        return f"duplicate {name} '{cell}'{where}", f"give each row its own {name}"
+    if err.type == "primary-key":
+        return "the row's id is missing or repeated", "give each row its own id"
+    if err.type == "missing-cell":
+        return (
+            "the row has fewer cells than the header",
+            "add the missing cells; a value holding a comma must be in double quotes",
+        )
+    if err.type == "extra-cell":
+        return (
+            f"the row has more cells than the header (extra value '{cell}')",
+            "put double quotes around any value that holds a comma",
+        )
+    if err.type == "blank-row":
+        return "the row is empty", "delete the empty line"
+    return err.message, "see data/README.md for the column's rules"
+
+
+# --------------------------------------------------------------------------- curation rules
+
+
+def _check_curation(report: Report, tables: dict[str, _Table]) -> None:
+    ready = {name: t for name, t in tables.items() if t.header_ok}
+    sources = ready.get("sources")
+    metrics = ready.get("metrics")
+    documents: dict[str, dict[str, str]] = {}
+    if sources is not None:
+        documents = {r["document_id"]: r for _, r in sources.rows()}
+    texts = _document_texts(report, sources)
+    units = {r["metric"]: r["unit"] for _, r in metrics.rows()} if metrics else None
+    if "figures" in ready:
+        _check_figures(report, ready["figures"], documents if sources else None, units, texts)
+    if "events" in ready:
+        _check_events(report, ready["events"], documents if sources else None, texts)
+
+
+def _normalize(text: str) -> str:
+    """Normalize for verbatim matching: Unicode NFC and runs of white space as one space."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+
+
+def _document_texts(report: Report, sources: _Table | None) -> dict[str, str]:
+    """Read each document's text, checking its sha256; report what cannot be checked."""
+    texts: dict[str, str] = {}
+    if sources is None:
+        return texts
+    if not report.sources_dir.is_dir():
+        report.skip(
+            str(report.sources_dir),
+            None,
+            None,
+            "document texts not found, so the sha256 and verbatim-excerpt checks were skipped",
+            f"put the texts there, or set {paths.SOURCES_ENV} to the folder that holds them",
+        )
+        return texts
+    for row, record in sources.rows():
+        doc, file = record["document_id"], record["file"]
+        path = report.sources_dir / file
+        if not file or not path.is_file():
+            report.skip(
+                sources.file,
+                row,
+                "file",
+                f"text of {doc} not found at {path}: its sha256 and excerpts were not checked",
+                f"put {file} in {report.sources_dir} or set {paths.SOURCES_ENV}",
+            )
+            continue
+        raw = path.read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        if sources.good(row, "sha256") and digest != record["sha256"]:
+            report.error(
+                sources.file,
+                row,
+                "sha256",
+                f"sha256 of {file} is {digest}, not the recorded {record['sha256'][:12]}…: "
+                "the text changed",
+                "if the document was replaced on purpose, re-check every excerpt of it and "
+                f"record the new hash (sha256sum {path}); otherwise restore the original",
+            )
+        texts[doc] = _normalize(raw.decode("utf-8", errors="replace"))
+    return texts
+
+
+def _check_document_link(
+    report: Report, table: _Table, row: int, record: dict[str, str], documents: dict | None
+) -> bool:
+    doc = record["document_id"]
+    if documents is None or not table.good(row, "document_id"):
+        return False
+    if doc not in documents:
+        close = difflib.get_close_matches(doc, list(documents), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        report.error(
+            table.file,
+            row,
+            "document_id",
+            f"unknown document '{doc}'{hint}",
+            "use a document_id from sources.csv, or add the document there first",
+        )
+        return False
+    return True
+
+
+def _check_excerpt(
+    report: Report, table: _Table, row: int, record: dict[str, str], texts: dict[str, str]
+) -> None:
+    excerpt = record["excerpt"]
+    if len(excerpt) > MAX_EXCERPT_CHARS:
+        report.error(
+            table.file,
+            row,
+            "excerpt",
+            f"excerpt is {len(excerpt)} characters; excerpts are short quotations "
+            f"(at most {MAX_EXCERPT_CHARS})",
+            "quote only the phrase that states the number or the event",
+        )
+    doc = record["document_id"]
+    if doc not in texts:
+        return  # reported once per document as skipped
+    text, wanted = texts[doc], _normalize(excerpt)
+    if wanted and wanted not in text:
+        match = difflib.SequenceMatcher(None, wanted, text, autojunk=False).find_longest_match(
+            0, len(wanted), 0, len(text)
+        )
+        found = wanted[match.a : match.a + match.size]
+        hint = f"; the longest part found is “{found}”" if match.size >= 4 else ""
+        report.error(
+            table.file,
+            row,
+            "excerpt",
+            f"excerpt not found verbatim in the text of {doc}{hint}",
+            "copy the phrase exactly from the document: same spelling, punctuation, "
+            "apostrophes (’ or ') and digits",
+        )
+
+
+def _check_figures(
+    report: Report,
+    table: _Table,
+    documents: dict | None,
+    units: dict[str, str] | None,
+    texts: dict[str, str],
+) -> None:
+    if documents is None:
+        report.skip(
+            table.file,
+            None,
+            "document_id",
+            "document links not checked: sources.csv could not be read",
+            "fix sources.csv first",
+        )
+    if units is None:
+        report.skip(
+            table.file,
+            None,
+            "metric",
+            "metric links and units not checked: metrics.csv could not be read",
+            "fix metrics.csv first",
+        )
+    records = list(table.rows())
+    ranked_subjects = {r["subject"] for _, r in records if r["unit"] == "rank"}
+    for row, r in records:
+        if _check_document_link(report, table, row, r, documents):
+            _check_excerpt(report, table, row, r, texts)
+        metric, unit = r["metric"], r["unit"]
+        if units is not None and table.good(row, "metric"):
+            if metric not in units:
+                close = difflib.get_close_matches(metric, list(units), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                report.error(
+                    table.file,
+                    row,
+                    "metric",
+                    f"unknown metric '{metric}'{hint}",
+                    "use a metric from metrics.csv, or add it there with its labels, "
+                    "definition and caveat",
+                )
+            elif table.good(row, "unit") and unit != units[metric]:
+                report.error(
+                    table.file,
+                    row,
+                    "unit",
+                    f"unit '{unit}' differs from the unit of {metric}, '{units[metric]}'",
+                    f"write {units[metric]}, and the value in that unit",
+                )
+        period_parts = [p for p in r["period"].split("/") if p not in {"", ".."}]
+        if table.good(row, "period") and not all(_real_date(p) for p in period_parts):
+            report.error(
+                table.file,
+                row,
+                "period",
+                f"period '{r['period']}' holds an impossible month or day",
+                "write years as 2020, months as 2022-09, an interval as 2022-01/2022-09",
+            )
+        if not (table.good(row, "value") and table.good(row, "unit")):
+            continue
+        value = float(r["value"])
+        if unit == "percent" and not 0 <= value <= 100:
+            report.error(
+                table.file,
+                row,
+                "value",
+                f"a share of {r['value']} % is outside 0–100",
+                "a share is a percentage of what the source counted: check the value, "
+                "or the unit if this is a count",
+            )
+        if unit == "rank" and (value < 1 or value != int(value)):
+            report.error(
+                table.file,
+                row,
+                "value",
+                f"rank {r['value']} is not a whole number from 1",
+                "write the position: 1 for the most used, 2 for the next…",
+            )
+        if unit in COUNT_UNITS and value != int(value):
+            report.error(
+                table.file,
+                row,
+                "value",
+                f"{r['value']} {unit} is not a whole number: values are in base units",
+                "write the full number: 73.3 million is 73300000, 6,1 millions is 6100000",
+            )
+        vague = r["vague"] == "true"
+        if vague and table.good(row, "qualifier") and r["qualifier"] != "at_least":
+            report.error(
+                table.file,
+                row,
+                "qualifier",
+                f"a vague figure must be a lower bound, not '{r['qualifier']}'",
+                "write at_least, with the smallest number the word covers as value",
+            )
+        if table.good(row, "excerpt"):
+            _check_states_value(report, table, row, r, value, ranked_subjects)
+
+
+def _check_states_value(
+    report: Report,
+    table: _Table,
+    row: int,
+    r: dict[str, str],
+    value: float,
+    ranked_subjects: set[str],
+) -> None:
+    excerpt = r["excerpt"]
+    if r["unit"] == "rank":
+        position = numbers.position_in_order(excerpt, r["subject"], ranked_subjects)
+        if numbers.states_value(excerpt, value, rank=True) or position == value:
+            return
+        report.error(
+            table.file,
+            row,
+            "excerpt",
+            f"the excerpt does not state rank {r['value']} of {r['subject']}",
+            "quote the phrase with the ordinal ('second', 'المرتبة الثانية'), the superlative "
+            "('the most used') or the list that gives the order",
+        )
+        return
+    if not numbers.states_value(excerpt, value):
+        report.error(
+            table.file,
+            row,
+            "excerpt",
+            f"the excerpt does not contain the number {r['value']} "
+            "(in any digit script, grouping or wording)",
+            "quote the phrase that states the number, or correct the value "
+            "(values are in base units: '73,3 millions' is 73300000)",
+        )
+
+
+_DATE_FORMS = {"year": r"\d{4}", "month": r"\d{4}-\d{2}", "day": r"\d{4}-\d{2}-\d{2}"}
+
+
+def _check_events(
+    report: Report, table: _Table, documents: dict | None, texts: dict[str, str]
+) -> None:
+    if documents is None:
+        report.skip(
+            table.file,
+            None,
+            "document_id",
+            "document links not checked: sources.csv could not be read",
+            "fix sources.csv first",
+        )
+    for row, r in table.rows():
+        if _check_document_link(report, table, row, r, documents):
+            _check_excerpt(report, table, row, r, texts)
+        date, precision = r["date"], r["date_precision"]
+        if table.good(row, "date") and table.good(row, "date_precision"):
+            if not re.fullmatch(_DATE_FORMS[precision], date):
+                report.error(
+                    table.file,
+                    row,
+                    "date",
+                    f"date '{date}' does not have the form of precision '{precision}'",
+                    "write YYYY for year, YYYY-MM for month, YYYY-MM-DD for day, "
+                    "or change date_precision",
+                )
+            elif not _real_date(date):
+                report.error(
+                    table.file,
+                    row,
+                    "date",
+                    f"'{date}' is not a calendar date",
+                    "check the month (01–12) and the day",
+                )
+        inferred = r["date_inferred"] == "true"
+        if table.good(row, "date_inferred") and inferred and not r["note"].strip():
+            report.error(
+                table.file,
+                row,
+                "note",
+                "the date is inferred but the note does not say how",
+                "say in note what the date was inferred from",
+            )
+        if (
+            table.good(row, "date_inferred")
+            and table.good(row, "date")
+            and not inferred
+            and not numbers.states_value(r["excerpt"], float(date[:4]))
+        ):
+            report.error(
+                table.file,
+                row,
+                "excerpt",
+                f"the excerpt does not state the year {date[:4]}",
+                "quote the phrase that gives the date, or set date_inferred to true and say "
+                "in note how the date was inferred",
+            )
+
+
+def _real_date(date: str) -> bool:
+    parts = [int(p) for p in date.split("-")]
+    if len(parts) >= 2 and not 1 <= parts[1] <= 12:
+        return False
+    return len(parts) < 3 or 1 <= parts[2] <= calendar.monthrange(parts[0], parts[1])[1]

@@ -1,0 +1,84 @@
+"""Claims grouped across documents: agreement, compatibility, conflict."""
+
+import pandas as pd
+
+from tspolicy.corroborate import Interval, corroborate
+from tspolicy.data import load_figures
+
+
+def claims():
+    return corroborate(load_figures()).set_index("claim")
+
+
+def test_73_million_appears_in_two_documents():
+    row = claims().loc["content_reported|Facebook|"]
+    assert row["n_documents"] == 2
+    assert row["status"] == "agree"
+    assert row["statements"] == ">73,300,000"
+
+
+def test_undated_mentions_join_the_dated_claim():
+    # 000 gives the year (2020); 002 and 004 repeat the ranking without it.
+    row = claims().loc["recruitment_platform_rank|Facebook|2020"]
+    assert set(row["documents"]) == {
+        "ar-news-guardian-meta",
+        "fr-podcast-choses-a-savoir",
+        "fr-news-guardian-meta",
+    }
+    assert row["corroborated"]
+
+
+def test_repeated_mentions_in_one_document_are_single_source():
+    row = claims().loc["investigation_duration|The Guardian|"]
+    assert row["n_mentions"] == 4 and row["n_documents"] == 3
+    ijm = claims().loc["activity_duration|Samson Inocencio Jr. (IJM)|"]
+    assert (
+        ijm["n_documents"] == 1 and ijm["status"] == "single_source"
+    )  # "more than 20" and "about 20"
+
+
+def test_every_mention_belongs_to_exactly_one_claim():
+    figures = load_figures()
+    ids = [i for t in corroborate(figures)["figure_ids"] for i in t]
+    assert sorted(ids) == sorted(figures["figure_id"])
+
+
+def _figures(*statements):
+    return pd.DataFrame(
+        [
+            {
+                "figure_id": f"F{i:03d}",
+                "document_id": f"doc{i}",
+                "metric": "m",
+                "subject": "s",
+                "period": "2020",
+                "primary_source": "p",
+                "value": v,
+                "qualifier": q,
+            }
+            for i, (v, q) in enumerate(statements)
+        ]
+    )
+
+
+def test_conflict_and_compatibility():
+    assert corroborate(_figures((65, "exact"), (59, "exact")))["status"][0] == "conflict"
+    assert corroborate(_figures((20, "exact"), (20, "more_than")))["status"][0] == "conflict"
+    assert corroborate(_figures((20, "about"), (20, "more_than")))["status"][0] == "compatible"
+    assert (
+        corroborate(_figures((1470, "more_than"), (1000, "more_than")))["status"][0] == "compatible"
+    )
+    assert corroborate(_figures((70, "more_than"), (70, "more_than")))["status"][0] == "agree"
+    assert (
+        corroborate(
+            _figures(
+                (70, "more_than"),
+            )
+        )["status"][0]
+        == "single_source"
+    )
+
+
+def test_interval_bounds():
+    assert Interval.of(20, "at_least").meet(Interval.of(20, "exact")) is not None
+    assert Interval.of(20, "more_than").meet(Interval.of(20, "exact")) is None

@@ -1,0 +1,77 @@
+"""Loaders return typed DataFrames and refuse what they cannot parse with a clear message."""
+
+import pandas as pd
+import pytest
+
+from tspolicy.data import (
+    DataError,
+    load_dataset,
+    load_events,
+    load_figures,
+    load_metrics,
+    load_sources,
+)
+
+
+def test_figures_types():
+    figures = load_figures()
+    assert figures["value"].dtype == "Float64"
+    assert figures["vague"].dtype == "boolean"
+    for column in ("document_id", "metric", "subject", "unit", "qualifier"):
+        assert isinstance(figures[column].dtype, pd.CategoricalDtype), column
+    assert list(figures["qualifier"].cat.categories) == ["exact", "more_than", "at_least", "about"]
+    assert figures["period_start"].dtype == "Int64"
+    assert figures["note"].dtype == "string"
+
+
+def test_period_years():
+    figures = load_figures().set_index("figure_id")
+    assert figures.loc["F013", "period_start"] == 2011
+    assert figures.loc["F013", "period_end"] is pd.NA  # "since 2011": open end
+    assert figures.loc["F005", "period_start"] == figures.loc["F005", "period_end"] == 2020
+    assert figures.loc["F022", "period_start"] is pd.NA  # the document gives no period
+
+
+def test_lower_bounds_keep_their_qualifier():
+    figures = load_figures().set_index("figure_id")
+    assert figures.loc["F013", "value"] == 1470
+    assert figures.loc["F013", "qualifier"] == "more_than"
+
+
+def test_sources_dates():
+    sources = load_sources().set_index("document_id")
+    assert sources["published"].dtype.kind == "M"
+    assert sources.loc["ar-wire-kuna-tip-2024", "published"] == pd.Timestamp("2024-06-24")
+    assert pd.isna(sources.loc["ar-news-guardian-meta", "published"])
+
+
+def test_events_dates_follow_precision():
+    events = load_events().set_index("event_id")
+    assert events["date"].dtype.kind == "M"
+    assert events.loc["E001", "date"] == pd.Timestamp("2008-01-01")  # year precision
+    assert events.loc["E007", "date"] == pd.Timestamp("2024-05-01")  # month precision
+    assert events.loc["E006", "date"] == pd.Timestamp("2025-06-12")
+    assert events["date_inferred"].dtype == "boolean"
+
+
+def test_metrics_have_three_languages_and_a_caveat():
+    metrics = load_metrics()
+    for column in ("label_en", "label_fr", "label_ar", "definition", "caveat"):
+        assert metrics[column].notna().all(), column
+
+
+def test_load_dataset_from_a_directory(data_copy):
+    dataset = load_dataset(data_copy)
+    assert len(dataset.figures) == len(load_figures())
+
+
+def test_unparseable_value_names_row_and_field(data_copy, edit):
+    edit(data_copy, "figures", "F013", "value", "lots")
+    with pytest.raises(DataError, match=r"figures.csv, row 14, field value: 'lots'"):
+        load_figures(data_copy)
+
+
+def test_missing_file(data_copy):
+    (data_copy / "figures.csv").unlink()
+    with pytest.raises(DataError, match=r"figures\.csv: not found"):
+        load_figures(data_copy)
