@@ -550,3 +550,11 @@ def test_cli_reports_its_data_dir(data_copy):
         check=False,
     )
     assert str(data_copy) in result.stdout
+
+
+def test_unreadable_sources_skip_the_links(data_copy):
+    (data_copy / "sources.csv").write_bytes(b"")
+    report = validate(data_copy)
+    find(report, file="sources.csv", field=None, contains="file is empty")
+    skipped = {p.file for p in report.skipped if p.field == "document_id"}
+    assert skipped == {"figures.csv", "events.csv"}

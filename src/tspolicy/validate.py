@@ -510,6 +510,16 @@ def _check_curation(report: Report, tables: dict[str, _Table]) -> None:
         documents = {r["document_id"]: r for _, r in sources.rows()}
     texts = _document_texts(report, sources)
     units = {r["metric"]: r["unit"] for _, r in metrics.rows()} if metrics else None
+    if sources is None:
+        for name in ("figures", "events"):
+            if name in ready:
+                report.skip(
+                    ready[name].file,
+                    None,
+                    "document_id",
+                    "document links and excerpts not checked: sources.csv could not be read",
+                    "fix sources.csv first",
+                )
     if "figures" in ready:
         _check_figures(report, ready["figures"], documents if sources else None, units, texts)
     if "events" in ready:
@@ -623,14 +633,6 @@ def _check_figures(
     units: dict[str, str] | None,
     texts: dict[str, str],
 ) -> None:
-    if documents is None:
-        report.skip(
-            table.file,
-            None,
-            "document_id",
-            "document links not checked: sources.csv could not be read",
-            "fix sources.csv first",
-        )
     if units is None:
         report.skip(
             table.file,
@@ -755,14 +757,6 @@ _DATE_FORMS = {"year": r"\d{4}", "month": r"\d{4}-\d{2}", "day": r"\d{4}-\d{2}-\
 def _check_events(
     report: Report, table: _Table, documents: dict | None, texts: dict[str, str]
 ) -> None:
-    if documents is None:
-        report.skip(
-            table.file,
-            None,
-            "document_id",
-            "document links not checked: sources.csv could not be read",
-            "fix sources.csv first",
-        )
     for row, r in table.rows():
         if _check_document_link(report, table, row, r, documents):
             _check_excerpt(report, table, row, r, texts)
