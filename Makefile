@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv test lint format validate lock clean
+.PHONY: help venv test lint format validate context lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -34,6 +34,9 @@ format: $(STAMP) ## Reformat the code with ruff
 
 validate: $(STAMP) ## Validate data/ (schema and curation rules)
 	$(BIN)/tspolicy validate
+
+context: $(STAMP) ## Rewrite data/context/ from ../shared/external (then review git diff)
+	$(BIN)/tspolicy import-context
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (pip-tools, with hashes)
 	@test -x $(BIN)/pip-compile || { test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); $(BIN)/python -m pip install --quiet pip-tools; }

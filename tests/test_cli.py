@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from tspolicy import paths
 from tspolicy.cli import main
+from tspolicy.context import SERIES
 
 SCRIPT = Path(sys.executable).with_name("tspolicy")
 
@@ -42,3 +44,19 @@ def test_corroborate_on_bad_data_is_a_message(data_copy, edit, capsys):
     edit(data_copy, "figures", "F013", "value", "lots")
     assert main(["corroborate", "--data-dir", str(data_copy)]) == 1
     assert "row 14, field value" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not paths.EXTERNAL_DIR.is_dir(), reason="no external extracts")
+def test_import_context(tmp_path, capsys):
+    assert main(["import-context", "--data-dir", str(tmp_path)]) == 0
+    written = sorted(p.name for p in (tmp_path / "context").iterdir())
+    assert written == sorted(name for name, _ in SERIES.values())
+    assert capsys.readouterr().out.count("wrote ") == 3
+
+
+def test_import_context_missing_extracts(tmp_path, capsys):
+    assert (
+        main(["import-context", "--external-dir", str(tmp_path / "x"), "--data-dir", str(tmp_path)])
+        == 1
+    )
+    assert "not found" in capsys.readouterr().err

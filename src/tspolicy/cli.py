@@ -120,6 +120,23 @@ def cmd_corroborate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_context(args: argparse.Namespace) -> int:
+    """Rewrite data/context/ from the external extracts."""
+    from .context import import_external
+
+    source = args.external_dir or paths.EXTERNAL_DIR
+    out = (paths.data_dir(args.data_dir)) / "context"
+    try:
+        written = import_external(source, out)
+    except FileNotFoundError as exc:
+        print(f"tspolicy: {exc.filename}: not found; pass --external-dir", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"wrote {path}")
+    print("Run `tspolicy validate`, and review the change with `git diff data/context`.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser (papermill-style: every option has help)."""
     parser = argparse.ArgumentParser(
@@ -171,6 +188,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=["table", "csv"], default="table", help="output format (default: table)"
     )
     cor.set_defaults(func=cmd_corroborate)
+
+    imp = sub.add_parser(
+        "import-context",
+        help="rewrite data/context/ from the external extracts (NCMEC, Meta)",
+        description="Write the tidy context tables of data/context/ from ../shared/external/.",
+    )
+    imp.add_argument(
+        "--external-dir", help=f"folder holding the extracts (default: {paths.EXTERNAL_DIR})"
+    )
+    imp.add_argument("--data-dir", help=data_help)
+    imp.set_defaults(func=cmd_import_context)
     return parser
 
 

@@ -29,6 +29,8 @@ import pandas as pd
 #: "About v" is taken to mean a value within v × (1 ± ABOUT_TOLERANCE).
 ABOUT_TOLERANCE = 0.10
 STATUSES = ("single_source", "agree", "compatible", "conflict")
+#: Primary checks of events are keyed "event|<event_id>".
+EVENT_PREFIX = "event|"
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,22 @@ def _claim_periods(figures: pd.DataFrame) -> pd.Series:
     return out
 
 
+def claim_keys(figures: pd.DataFrame) -> pd.Series:
+    """Return the claim key of each mention (same index as ``figures``).
+
+    ``figures`` needs the columns metric, subject, period and primary_source.
+    """
+    periods = _claim_periods(figures)
+    return pd.Series(
+        [
+            claim_key(str(m), str(s), p)
+            for m, s, p in zip(figures["metric"], figures["subject"], periods, strict=True)
+        ],
+        index=figures.index,
+        dtype="string",
+    )
+
+
 def _status(values: list[float], qualifiers: list[str], n_documents: int) -> str:
     statements = set(zip(values, qualifiers, strict=True))
     common: Interval | None = Interval(-math.inf, False, math.inf, False)
@@ -138,7 +156,7 @@ def corroborate(figures: pd.DataFrame) -> pd.DataFrame:
     keys = ["metric", "subject", "claim_period"]
     for (metric, subject, period), group in frame.groupby(
         [frame[k].astype(str) for k in keys], sort=True
-    ):
+    ):  # the groups are the claims of claim_keys(); grouping keeps their parts as columns
         documents = tuple(sorted(group["document_id"].astype(str).unique()))
         values = [float(v) for v in group["value"]]
         qualifiers = [str(q) for q in group["qualifier"]]

@@ -45,16 +45,18 @@ class DataError(ValueError):
 
 @dataclass(frozen=True)
 class Dataset:
-    """The four tables of the dataset."""
+    """The tables of the dataset (the context series load apart: :mod:`tspolicy.context`)."""
 
     sources: pd.DataFrame
     figures: pd.DataFrame
     metrics: pd.DataFrame
     events: pd.DataFrame
+    primary_checks: pd.DataFrame
 
 
-def _fields(name: str, data_dir: Path) -> list[dict[str, Any]]:
-    path = data_dir / "datapackage.json"
+def resource_descriptor(name: str, data_dir: str | Path | None = None) -> dict[str, Any]:
+    """Return the data package's descriptor of resource ``name`` (path, schema, metadata)."""
+    path = paths.data_dir(data_dir) / "datapackage.json"
     try:
         descriptor = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -65,14 +67,15 @@ def _fields(name: str, data_dir: Path) -> list[dict[str, Any]]:
         raise DataError(f"{path}: cannot be read ({exc}); run `tspolicy validate`") from None
     for resource in descriptor.get("resources", []):
         if resource.get("name") == name:
-            return resource["schema"]["fields"]
+            return resource
     raise DataError(f"{path}: no resource named '{name}'; run `tspolicy validate`")
 
 
 def _read(name: str, data_dir: str | Path | None) -> pd.DataFrame:
     directory = paths.data_dir(data_dir)
-    fields = _fields(name, directory)
-    path = directory / f"{name}.csv"
+    resource = resource_descriptor(name, directory)
+    fields = resource["schema"]["fields"]
+    path = directory / resource.get("path", f"{name}.csv")
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except FileNotFoundError:
@@ -213,11 +216,25 @@ def load_events(data_dir: str | Path | None = None) -> pd.DataFrame:
     return events
 
 
+def load_primary_checks(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Load ``primary_checks.csv``: each claim checked against its primary source.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``verdict`` as a categorical of matches, differs_in_value, differs_in_definition,
+        differs_in_date and unverified; ``claim`` keys the figures' claims as
+        :func:`tspolicy.corroborate.claim_keys` does, or ``event|<event_id>``.
+    """
+    return _read("primary_checks", data_dir)
+
+
 def load_dataset(data_dir: str | Path | None = None) -> Dataset:
-    """Load the four tables at once."""
+    """Load the dataset's tables at once."""
     return Dataset(
         sources=load_sources(data_dir),
         figures=load_figures(data_dir),
         metrics=load_metrics(data_dir),
         events=load_events(data_dir),
+        primary_checks=load_primary_checks(data_dir),
     )

@@ -30,8 +30,10 @@ from . import numbers, paths
 MAX_TABLE_BYTES = 10 * 1024 * 1024
 #: Excerpts are short quotations, not copies of the articles.
 MAX_EXCERPT_CHARS = 200
-#: The tables the package must describe, in the order they are checked.
-TABLES = ("sources", "metrics", "figures", "events")
+#: The tables the package must describe, checked first and in this order; any other table
+#: it describes (the context series) is checked against its schema after them.
+TABLES = ("sources", "metrics", "figures", "events", "primary_checks")
+VERDICTS_WITH_VALUE = frozenset({"matches", "differs_in_value"})
 COUNT_UNITS = frozenset({"people", "cases", "items", "votes", "sources", "years"})
 
 
@@ -155,7 +157,7 @@ def validate(data_dir: str | Path | None = None, sources_dir: str | Path | None 
         return report
     resources = {r.get("name"): r for r in descriptor.get("resources", [])}
     tables: dict[str, _Table] = {}
-    for name in TABLES:
+    for name in [*TABLES, *(n for n in resources if n not in TABLES)]:
         resource = resources.get(name)
         if resource is None:
             report.error(
@@ -524,6 +526,19 @@ def _check_curation(report: Report, tables: dict[str, _Table]) -> None:
         _check_figures(report, ready["figures"], documents if sources else None, units, texts)
     if "events" in ready:
         _check_events(report, ready["events"], documents if sources else None, texts)
+    if "primary_checks" in ready:
+        if "figures" in ready and "events" in ready:
+            _check_primary_checks(
+                report, ready["primary_checks"], ready["figures"], ready["events"]
+            )
+        else:
+            report.skip(
+                ready["primary_checks"].file,
+                None,
+                "claim",
+                "claims not matched to figures and events: those tables could not be read",
+                "fix figures.csv and events.csv first",
+            )
 
 
 def _normalize(text: str) -> str:
@@ -809,3 +824,108 @@ def _real_date(date: str) -> bool:
     if len(parts) >= 2 and not 1 <= parts[1] <= 12:
         return False
     return len(parts) < 3 or 1 <= parts[2] <= calendar.monthrange(parts[0], parts[1])[1]
+
+
+def _check_primary_checks(report: Report, table: _Table, figures: _Table, events: _Table) -> None:
+    """Each figure claim has one check; each check names a known claim; verdicts hold."""
+    import pandas as pd
+
+    from .corroborate import EVENT_PREFIX, Interval, claim_keys
+
+    mentions = pd.DataFrame([r for _, r in figures.rows()])
+    if mentions.empty:
+        return
+    mentions["claim"] = claim_keys(mentions)
+    by_claim = {claim: group for claim, group in mentions.groupby("claim", sort=True)}
+    event_dates = {r["event_id"]: r["date"] for _, r in events.rows()}
+    checked: set[str] = set()
+    for row, r in table.rows():
+        claim, verdict, value = r["claim"], r["verdict"], r["primary_value"].strip()
+        checked.add(claim)
+        is_event = claim.startswith(EVENT_PREFIX)
+        if is_event and claim[len(EVENT_PREFIX) :] not in event_dates:
+            report.error(
+                table.file,
+                row,
+                "claim",
+                f"no event {claim[len(EVENT_PREFIX) :]} in events.csv",
+                "name an event_id from events.csv after 'event|'",
+            )
+            continue
+        if not is_event and claim not in by_claim:
+            close = difflib.get_close_matches(claim, list(by_claim), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            report.error(
+                table.file,
+                row,
+                "claim",
+                f"no figure makes the claim '{claim}'{hint}",
+                "use a claim key as `tspolicy corroborate` prints it: metric|subject|period",
+            )
+            continue
+        if not table.good(row, "verdict") or verdict == "unverified":
+            continue
+        if not r["primary_source"].strip():
+            report.error(
+                table.file,
+                row,
+                "primary_source",
+                f"verdict '{verdict}' but no primary source is named",
+                "name the source the figure was checked against, or write unverified",
+            )
+        if verdict in VERDICTS_WITH_VALUE and not value:
+            report.error(
+                table.file,
+                row,
+                "primary_value",
+                f"verdict '{verdict}' but the value at the source is empty",
+                "write the value the source gives, in the figure's base units",
+            )
+            continue
+        if verdict != "matches" or not value:
+            continue
+        if is_event:
+            date = event_dates[claim[len(EVENT_PREFIX) :]]
+            if not value.startswith(date):
+                report.error(
+                    table.file,
+                    row,
+                    "verdict",
+                    f"'matches' but the source's date {value} is not the event's date {date}",
+                    "use differs_in_date, or correct the date",
+                )
+            continue
+        try:
+            number = float(value)
+        except ValueError:
+            report.error(
+                table.file,
+                row,
+                "primary_value",
+                f"'{value}' is not a number",
+                "write the source's value as a plain number in base units",
+            )
+            continue
+        group = by_claim[claim]
+        for value_text, qualifier in zip(group["value"], group["qualifier"], strict=True):
+            statement = Interval.of(float(value_text), qualifier)
+            if statement.meet(Interval.of(number, "exact")) is None:
+                report.error(
+                    table.file,
+                    row,
+                    "verdict",
+                    f"'matches' but the source's {value} does not fit the documents' "
+                    f"'{qualifier} {value_text}'",
+                    "use differs_in_value and explain, or correct primary_value",
+                )
+                break
+    for claim in sorted(set(by_claim) - checked):
+        ids = ", ".join(sorted(by_claim[claim]["figure_id"]))
+        report.error(
+            table.file,
+            None,
+            "claim",
+            f"claim '{claim}' ({ids}) has no primary-source check",
+            "add a row for it; write verdict unverified, with what was looked for, when "
+            "nothing was found (never guess)",
+        )

@@ -1,0 +1,104 @@
+"""Primary-source checks: every claim has one, verdicts are a closed vocabulary and hold."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import read_rows, write_rows
+from tspolicy.corroborate import claim_keys, corroborate
+from tspolicy.data import load_figures, load_primary_checks
+from tspolicy.validate import validate
+
+
+def test_every_claim_has_a_check_with_an_explanation():
+    checks = load_primary_checks().set_index("claim")
+    claims = set(corroborate(load_figures())["claim"])
+    assert claims <= set(checks.index)
+    assert checks["explanation"].notna().all()
+
+
+def test_verdicts_of_the_known_drifts():
+    checks = load_primary_checks().set_index("claim")
+    # At the source, 65 % is of child victims recruited through social media, not of 105 cases.
+    assert (
+        checks.loc["recruitment_platform_share|Facebook|2020", "verdict"] == "differs_in_definition"
+    )
+    # 73.3 million pieces of content actioned, not reported.
+    assert checks.loc["content_reported|Facebook|", "verdict"] == "differs_in_definition"
+    assert (
+        checks.loc["victims_rescued|International Justice Mission (IJM)|2011/..", "verdict"]
+        == "unverified"
+    )
+
+
+def test_claim_keys_join_undated_repetitions():
+    figures = load_figures().set_index("figure_id")
+    keys = claim_keys(figures.reset_index()).set_axis(figures.index)
+    assert keys["F020"] == keys["F007"] == "recruitment_platform_rank|Facebook|2020"
+
+
+def _edit_check(data_dir, claim, column, value):
+    path = data_dir / "primary_checks.csv"
+    rows = read_rows(path)
+    col = rows[0].index(column)
+    next(r for r in rows if r[0] == claim)[col] = value
+    write_rows(path, rows)
+
+
+def _errors(data_dir):
+    return [
+        (p.field, p.problem) for p in validate(data_dir).errors if p.file == "primary_checks.csv"
+    ]
+
+
+def test_missing_check_is_an_error(data_copy):
+    path = data_copy / "primary_checks.csv"
+    write_rows(path, [r for r in read_rows(path) if not r[0].startswith("platform_users|")])
+    errors = _errors(data_copy)
+    assert any(
+        "claim 'platform_users|Meta|' (F004) has no primary-source check" in p for _, p in errors
+    )
+
+
+def test_unknown_claim(data_copy):
+    _edit_check(data_copy, "platform_users|Meta|", "claim", "platform_users|Meta Platforms|")
+    assert any(
+        "no figure makes the claim 'platform_users|Meta Platforms|'" in p
+        for _, p in _errors(data_copy)
+    )
+
+
+def test_unknown_event(data_copy):
+    _edit_check(data_copy, "event|E009", "claim", "event|E099")
+    assert ("claim", "no event E099 in events.csv") in _errors(data_copy)
+
+
+@pytest.mark.parametrize("verdict", ["wrong", "verified", "Matches"])
+def test_verdict_vocabulary(data_copy, verdict):
+    _edit_check(data_copy, "platform_users|Meta|", "verdict", verdict)
+    assert any(
+        f == "verdict" and f"'{verdict}' is not an allowed verdict" in p
+        for f, p in _errors(data_copy)
+    )
+
+
+def test_matches_must_fit_the_documents(data_copy):
+    _edit_check(
+        data_copy,
+        "committee_votes_for|STOP CSAM Act (US Senate Judiciary Committee)|",
+        "primary_value",
+        "21",
+    )
+    assert any("does not fit the documents' 'exact 22'" in p for _, p in _errors(data_copy))
+
+
+def test_a_verdict_needs_its_source(data_copy):
+    _edit_check(data_copy, "platform_users|Meta|", "verdict", "matches")
+    errors = _errors(data_copy)
+    assert ("primary_source", "verdict 'matches' but no primary source is named") in errors
+    assert any(f == "primary_value" for f, _ in errors)
+
+
+def test_event_match_must_have_the_events_date(data_copy):
+    _edit_check(data_copy, "event|E007", "primary_value", "2024-06-07")
+    assert any("is not the event's date 2024-05" in p for _, p in _errors(data_copy))
