@@ -56,7 +56,15 @@ def test_events_dates_follow_precision():
 
 def test_metrics_have_three_languages_and_a_caveat():
     metrics = load_metrics()
-    for column in ("label_en", "label_fr", "label_ar", "definition", "caveat"):
+    for column in (
+        "label_en",
+        "label_fr",
+        "label_ar",
+        "definition",
+        "caveat",
+        "caveat_fr",
+        "caveat_ar",
+    ):
         assert metrics[column].notna().all(), column
 
 
