@@ -1,0 +1,106 @@
+"""Numbers, quantities and dates in the report's language, with Babel.
+
+Digit convention
+----------------
+English and French use CLDR's defaults ("1,470"; "1 470" with a narrow no-break space).
+Arabic uses **Western digits** ("1,470"), CLDR's default numbering system for ``ar`` and
+the digits the Arabic source documents themselves use; pass ``numbering="arab"`` for
+Arabic-Indic digits ("١٬٤٧٠"). Either way grouping and decimal marks follow the locale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+
+from .i18n import check_language, t
+
+#: Default numbering system per language.
+NUMBERING = {"en": "latn", "fr": "latn", "ar": "latn"}
+#: From this size on, counts are written with a scale word ("73.3 million").
+COMPACT_FROM = 1_000_000
+
+
+def number(value: float, lang: str, *, numbering: str | None = None) -> str:
+    """Format a plain number: "1,470", "1 470", "1,470" (Arabic, Western digits)."""
+    check_language(lang)
+    system = numbering or NUMBERING[lang]
+    if value == int(value):
+        value = int(value)
+    return babel_numbers.format_decimal(value, locale=lang, numbering_system=system)
+
+
+def count(value: float, lang: str, *, numbering: str | None = None) -> str:
+    """Format a count, with a scale word when large and exact: "73.3 million", "73,3 millions".
+
+    The scale form is used only when it writes the value exactly (6,080,000 is "6.08
+    million"); otherwise the full number is written.
+    """
+    check_language(lang)
+    system = numbering or NUMBERING[lang]
+    if abs(value) >= COMPACT_FROM:
+        for digits in range(4):
+            text = babel_numbers.format_compact_decimal(
+                value,
+                format_type="long",
+                locale=lang,
+                fraction_digits=digits,
+                numbering_system=system,
+            )
+            if _compact_exact(value, digits):
+                return text
+    return number(value, lang, numbering=numbering)
+
+
+def _compact_exact(value: float, digits: int) -> bool:
+    magnitude = 10 ** (3 * int((len(str(int(abs(value)))) - 1) // 3))
+    scaled = value / magnitude
+    return round(scaled, digits) == scaled
+
+
+def percent(value: float, lang: str, *, numbering: str | None = None) -> str:
+    """Format a share given in percent (65 → "65%", "65 %", "65%")."""
+    check_language(lang)
+    system = numbering or NUMBERING[lang]
+    return babel_numbers.format_percent(value / 100, locale=lang, numbering_system=system)
+
+
+def value(amount: float, unit: str, lang: str, *, numbering: str | None = None) -> str:
+    """Format a value in its unit: a percentage, a rank, or a count."""
+    if unit == "percent":
+        return percent(amount, lang, numbering=numbering)
+    if unit == "rank":
+        return t("rank", lang, n=number(amount, lang, numbering=numbering))
+    return count(amount, lang, numbering=numbering)
+
+
+def quantity(
+    amount: float, qualifier: str, unit: str, lang: str, *, numbering: str | None = None
+) -> str:
+    """Format a value with its qualifier: "more than 1,470", "plus de 1 470", "أكثر من 1,470".
+
+    A lower bound is never written as an exact number.
+    """
+    return t(f"qualifier.{qualifier}", lang, n=value(amount, unit, lang, numbering=numbering))
+
+
+def bound(
+    amount: float, qualifier: str, unit: str, lang: str, *, numbering: str | None = None
+) -> str:
+    """A short chart label that keeps the qualifier: "1,470+", "≥ 200", "~120 million"."""
+    return t(f"bound.{qualifier}", lang, n=value(amount, unit, lang, numbering=numbering))
+
+
+_SKELETONS = {"year": "y", "month": "yMMMM"}
+
+
+def date(when: dt.date | dt.datetime, precision: str, lang: str) -> str:
+    """Format a date at its precision: "2016", "May 2024", "June 12, 2025" (or fr/ar forms)."""
+    check_language(lang)
+    if isinstance(when, dt.datetime):
+        when = when.date()
+    if precision == "day":
+        return babel_dates.format_date(when, "long", locale=lang)
+    return babel_dates.format_skeleton(_SKELETONS[precision], when, locale=lang)

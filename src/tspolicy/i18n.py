@@ -1,0 +1,74 @@
+"""Report languages, interface strings and names, in English, French and Arabic.
+
+Every word a chart or a narrative shows comes from here, from ``data/metrics.csv`` (metric
+labels and caveats) or from ``data/events.csv`` (event wording) — never from a notebook.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+import pandas as pd
+import yaml
+
+#: The report languages, as BCP 47 tags.
+LANGUAGES = ("en", "fr", "ar")
+#: Writing direction of each language, for HTML ``dir``.
+DIRECTION = {"en": "ltr", "fr": "ltr", "ar": "rtl"}
+
+
+def check_language(lang: str) -> str:
+    """Return ``lang`` if it is a report language; else raise ValueError naming the choices."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"language '{lang}' is not one of {', '.join(LANGUAGES)}")
+    return lang
+
+
+@lru_cache(maxsize=1)
+def strings() -> dict[str, dict[str, str]]:
+    """The interface strings: key → {language: text}, from ``strings.yaml``."""
+    text = files("tspolicy").joinpath("strings.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def t(key: str, lang: str, **values: Any) -> str:
+    """Return the string ``key`` in ``lang``, with its ``{placeholders}`` filled.
+
+    Raises
+    ------
+    KeyError
+        When the key, or its text in ``lang``, is missing.
+    """
+    check_language(lang)
+    entry = strings()[key]
+    return entry[lang].format(**values)
+
+
+def name(kind: str, value: str, lang: str) -> str:
+    """A subject's or country's name as ``lang`` writes it; the name itself if untranslated."""
+    entry = strings().get(f"{kind}.{value}")
+    return entry[lang] if entry else value
+
+
+def metric_text(metrics: pd.DataFrame, metric: str, field: str, lang: str) -> str:
+    """Return a metric's ``label`` or ``caveat`` in ``lang`` (from ``data/metrics.csv``)."""
+    check_language(lang)
+    row = metrics.loc[metrics["metric"] == metric]
+    if row.empty:
+        raise KeyError(f"unknown metric '{metric}'")
+    column = (
+        f"label_{lang}" if field == "label" else ("caveat" if lang == "en" else f"caveat_{lang}")
+    )
+    return str(row.iloc[0][column])
+
+
+def event_text(event: pd.Series, lang: str) -> str:
+    """Return an event's wording in ``lang`` (from ``data/events.csv``)."""
+    return str(event["event" if check_language(lang) == "en" else f"event_{lang}"])
+
+
+def join(items: list[str], lang: str) -> str:
+    """Join list items with the language's separator."""
+    return t("list.separator", lang).join(items)
