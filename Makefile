@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv test lint format validate context lock clean
+.PHONY: help venv test lint format validate gallery context lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -34,6 +34,9 @@ format: $(STAMP) ## Reformat the code with ruff
 
 validate: $(STAMP) ## Validate data/ (schema and curation rules)
 	$(BIN)/tspolicy validate
+
+gallery: $(STAMP) ## Draw every chart kind in en/fr/ar into reports/gallery (look at them)
+	$(BIN)/tspolicy gallery
 
 context: $(STAMP) ## Rewrite data/context/ from ../shared/external (then review git diff)
 	$(BIN)/tspolicy import-context

@@ -32,8 +32,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from . import formatting as fmt
-from .context import ContextSeries, meta_sum
+from .context import CHILD_ENDANGERMENT, ContextSeries, load_context, meta_sum
 from .corroborate import claim_keys, corroborate
+from .data import load_dataset
 from .i18n import check_language, event_text, join, metric_text, name, t
 
 SHARE, RANK = "recruitment_platform_share", "recruitment_platform_rank"
@@ -792,6 +793,79 @@ def timeline(events: pd.DataFrame, *, lang: str = "en") -> Chart:
         _title(ax, title)
     alt = t("chart.timeline.alt", lang, title=title, items=join(items, lang))
     return Chart("timeline", lang, figure, title, alt, data, notes)
+
+
+# --------------------------------------------------------------------------- one call
+
+KINDS = ("platform_shares", "enforcement_outcomes", "content_counts", "source_coverage", "timeline")
+
+
+def make(
+    kind: str, *, lang: str = "en", data_dir: str | os.PathLike[str] | None = None, **options
+) -> Chart:
+    """Draw one chart kind from the data with one call: ``make("platform_shares", lang="ar")``.
+
+    Loads the dataset from ``data_dir`` (default ``data/``) and passes the primary-source
+    checks and ``options`` on. ``content_counts`` shows, unless ``context`` is given, Meta's
+    child-endangerment content actioned in 2022 Q1–Q3 and NCMEC's 2022 reports beside the
+    documents' figures.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"chart kind '{kind}' is not one of {', '.join(KINDS)}")
+    ds = load_dataset(data_dir)
+    if kind == "timeline":
+        return timeline(ds.events, lang=lang, **options)
+    if kind == "source_coverage":
+        return source_coverage(
+            ds.figures, ds.metrics, ds.sources, lang=lang, checks=ds.primary_checks, **options
+        )
+    if kind == "content_counts" and "context" not in options:
+        options["context"] = [
+            meta_comparison(
+                load_context("meta_content_actioned", data_dir), lang, areas=CHILD_ENDANGERMENT
+            ),
+            ncmec_comparison(load_context("ncmec_reports_by_platform", data_dir), lang, year=2022),
+        ]
+    function = {
+        "platform_shares": platform_shares,
+        "enforcement_outcomes": enforcement_outcomes,
+        "content_counts": content_counts,
+    }[kind]
+    return function(ds.figures, ds.metrics, lang=lang, checks=ds.primary_checks, **options)
+
+
+def gallery(
+    directory: str | os.PathLike[str], *, data_dir=None, langs: Sequence[str] = ("en", "fr", "ar")
+) -> list[Path]:
+    """Write every chart kind in every language (SVG and PNG) and an ``index.html`` showing them."""
+    directory = Path(directory)
+    written: list[Path] = []
+    rows = []
+    for kind in KINDS:
+        cells = []
+        for lang in langs:
+            chart = make(kind, lang=lang, data_dir=data_dir)
+            svg, png = save(chart, directory)
+            written += [svg, png]
+            cells.append(f'<td><img src="{png.name}" alt="{_html(chart.alt)}" width="800"></td>')
+        rows.append(f"<tr><th>{kind}</th>{''.join(cells)}</tr>")
+    index = directory / "index.html"
+    index.write_text(
+        "<!doctype html><meta charset=utf-8><title>tspolicy chart gallery</title>"
+        "<table><tr><th></th>"
+        + "".join(f"<th>{lang}</th>" for lang in langs)
+        + "</tr>"
+        + "".join(rows)
+        + "</table>\n",
+        encoding="utf-8",
+    )
+    return [*written, index]
+
+
+def _html(text: str) -> str:
+    from html import escape
+
+    return escape(text, quote=True)
 
 
 # --------------------------------------------------------------------------- saving

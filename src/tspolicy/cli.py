@@ -137,6 +137,20 @@ def cmd_import_context(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_gallery(args: argparse.Namespace) -> int:
+    """Write every chart kind in every language, and an index page."""
+    from .charts import gallery
+    from .data import DataError
+
+    try:
+        written = gallery(args.out, data_dir=args.data_dir)
+    except DataError as exc:
+        print(f"tspolicy: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {len(written)} files; open {written[-1]}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser (papermill-style: every option has help)."""
     parser = argparse.ArgumentParser(
@@ -199,6 +213,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--data-dir", help=data_help)
     imp.set_defaults(func=cmd_import_context)
+
+    gal = sub.add_parser(
+        "gallery",
+        help="draw every chart kind in en, fr and ar (SVG, PNG) with an index page",
+        description="Draw every chart kind in every language from the data, to look at them.",
+    )
+    gal.add_argument(
+        "--out",
+        default=str(paths.REPORTS_DIR / "gallery"),
+        help="output folder (default: reports/gallery)",
+    )
+    gal.add_argument("--data-dir", help=data_help)
+    gal.set_defaults(func=cmd_gallery)
     return parser
 
 

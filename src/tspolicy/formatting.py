@@ -15,12 +15,19 @@ import datetime as dt
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
-from .i18n import check_language, t
+from .i18n import check_language, plural, t
 
 #: Default numbering system per language.
 NUMBERING = {"en": "latn", "fr": "latn", "ar": "latn"}
 #: From this size on, counts are written with a scale word ("73.3 million").
 COMPACT_FROM = 1_000_000
+# Babel applies a numbering system's symbols (٬ ٫) but writes ASCII digits whatever the
+# system; Arabic-Indic digits are substituted after formatting.
+_ARAB_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def _digits(text: str, system: str) -> str:
+    return text.translate(_ARAB_DIGITS) if system == "arab" else text
 
 
 def number(value: float, lang: str, *, numbering: str | None = None) -> str:
@@ -29,7 +36,9 @@ def number(value: float, lang: str, *, numbering: str | None = None) -> str:
     system = numbering or NUMBERING[lang]
     if value == int(value):
         value = int(value)
-    return babel_numbers.format_decimal(value, locale=lang, numbering_system=system)
+    return _digits(
+        babel_numbers.format_decimal(value, locale=lang, numbering_system=system), system
+    )
 
 
 def count(value: float, lang: str, *, numbering: str | None = None) -> str:
@@ -50,7 +59,7 @@ def count(value: float, lang: str, *, numbering: str | None = None) -> str:
                 numbering_system=system,
             )
             if _compact_exact(value, digits):
-                return text
+                return _digits(text, system)
     return number(value, lang, numbering=numbering)
 
 
@@ -64,7 +73,9 @@ def percent(value: float, lang: str, *, numbering: str | None = None) -> str:
     """Format a share given in percent (65 → "65%", "65 %", "65%")."""
     check_language(lang)
     system = numbering or NUMBERING[lang]
-    return babel_numbers.format_percent(value / 100, locale=lang, numbering_system=system)
+    return _digits(
+        babel_numbers.format_percent(value / 100, locale=lang, numbering_system=system), system
+    )
 
 
 def value(amount: float, unit: str, lang: str, *, numbering: str | None = None) -> str:
@@ -73,6 +84,8 @@ def value(amount: float, unit: str, lang: str, *, numbering: str | None = None) 
         return percent(amount, lang, numbering=numbering)
     if unit == "rank":
         return t("rank", lang, n=number(amount, lang, numbering=numbering))
+    if unit == "years":
+        return plural("unit.years", lang, amount, n=number(amount, lang, numbering=numbering))
     return count(amount, lang, numbering=numbering)
 
 
@@ -94,6 +107,12 @@ def bound(
 
 
 _SKELETONS = {"year": "y", "month": "yMMMM"}
+
+
+def month_interval(start: dt.date, end: dt.date, lang: str) -> str:
+    """Format a span of months: "January – September 2022", "janvier – septembre 2022"."""
+    check_language(lang)
+    return babel_dates.format_interval(start, end, "yMMMM", locale=lang)
 
 
 def date(when: dt.date | dt.datetime, precision: str, lang: str) -> str:

@@ -46,6 +46,19 @@ def t(key: str, lang: str, **values: Any) -> str:
     return entry[lang].format(**values)
 
 
+def plural(key: str, lang: str, count: float, **values: Any) -> str:
+    """Return the string ``key`` in the plural form CLDR gives ``count`` in ``lang``.
+
+    The entry holds one text per plural category (``one``, ``two``, ``few``, ``many``,
+    ``other``…); Babel decides which applies ("2 years", "2 ans", "سنتان").
+    """
+    from babel import Locale
+
+    forms = strings()[key][check_language(lang)]
+    category = Locale.parse(lang).plural_form(count)
+    return (forms.get(category) or forms["other"]).format(**values)
+
+
 def name(kind: str, value: str, lang: str) -> str:
     """A subject's or country's name as ``lang`` writes it; the name itself if untranslated."""
     entry = strings().get(f"{kind}.{value}")

@@ -1,0 +1,349 @@
+"""Narrative summaries written from the data, in English, French and Arabic.
+
+:func:`facts` selects and formats what a topic says — every number through Babel with its
+qualifier, names in the report's language, the documents and primary sources, caveats and
+primary-source verdicts; :func:`narrative` phrases it with the Jinja2 template of the topic
+and language (``templates/narrative/<lang>/<topic>.md.j2``). The output is Markdown.
+
+Every value a template prints passes through :func:`escape_markdown`, so text from the
+data (a title, an excerpt, a subject) can never become Markdown or HTML markup: a
+``<script>`` in a title is printed as text.
+
+What the summaries never do: compute a rate from two lower bounds, write a lower bound as
+an exact number, or present a share as a share of anything but what its source counted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+import jinja2
+import markupsafe
+import pandas as pd
+
+from . import charts
+from . import formatting as fmt
+from .context import CHILD_ENDANGERMENT, ContextSeries, meta_sum
+from .corroborate import claim_keys, corroborate
+from .data import Dataset
+from .i18n import check_language, event_text, join, metric_text, name, t
+
+TOPICS = ("overview", "platform_shares", "enforcement", "content_counts", "sources", "timeline")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}#|~!])")
+
+
+def escape_markdown(value: Any) -> str:
+    """Make text safe to place in Markdown that may be rendered as HTML.
+
+    ``&``, ``<`` and ``>`` become HTML entities and Markdown's inline punctuation is
+    backslash-escaped, so the text shows as written and never becomes markup.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, markupsafe.Markup):  # output of a template macro, already escaped
+        return str(value)
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("tspolicy", "templates/narrative"),
+        finalize=escape_markdown,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,  # Markdown, escaped by `finalize` above
+    )
+
+
+# --------------------------------------------------------------------------- facts
+
+
+def _verdicts(checks: pd.DataFrame) -> dict[str, str]:
+    return dict(zip(checks["claim"].astype(str), checks["verdict"].astype(str), strict=True))
+
+
+def _statement(rows: pd.DataFrame, lang: str) -> dict[str, Any]:
+    """A claim's agreed statement, formatted, with its documents and primary source."""
+    row = charts._consensus(rows)
+    return {
+        "subject": name("subject", str(row["subject"]), lang),
+        "quantity": fmt.quantity(
+            float(row["value"]), str(row["qualifier"]), str(row["unit"]), lang
+        ),
+        "lower_bound": str(row["qualifier"]) in charts.LOWER_BOUNDS,
+        "vague": bool(rows["vague"].any()),
+        "excerpts": list(dict.fromkeys(rows["excerpt"].astype(str))),
+        "documents": sorted(rows["document_id"].astype(str).unique()),
+        "primary": join(sorted(rows["primary_source"].astype(str).unique()), lang),
+    }
+
+
+def _check(claim: str, verdicts: dict[str, str], lang: str) -> dict[str, str]:
+    verdict = verdicts.get(claim, "unverified")
+    return {"verdict": verdict, "text": t(f"verdict.{verdict}", lang)}
+
+
+def _claims_frame(figures: pd.DataFrame) -> pd.DataFrame:
+    out = figures.copy()
+    out["claim"] = claim_keys(figures)
+    return out
+
+
+def _platform_shares(ds: Dataset, lang: str, year: int | str | None = 2020, **_: Any) -> dict:
+    rows = _claims_frame(ds.figures)
+    rows = rows[rows["metric"].isin([charts.SHARE, charts.RANK])]
+    if year is not None:
+        rows = rows[rows["claim"].str.endswith(f"|{year}")]
+    verdicts = _verdicts(ds.primary_checks)
+    platforms = []
+    for subject, group in rows.groupby("subject", observed=True):
+        ranks, shares = (
+            group[group["metric"] == charts.RANK],
+            group[group["metric"] == charts.SHARE],
+        )
+        platforms.append(
+            {
+                "rank_value": float(charts._consensus(ranks)["value"]) if len(ranks) else 99.0,
+                "subject": name("subject", str(subject), lang),
+                "rank": fmt.value(charts._consensus(ranks)["value"], "rank", lang)
+                if len(ranks)
+                else "",
+                "share": _statement(shares, lang) if len(shares) else None,
+                "share_check": _check(str(shares["claim"].iloc[0]), verdicts, lang)
+                if len(shares)
+                else None,
+                "documents": sorted(group["document_id"].astype(str).unique()),
+            }
+        )
+    platforms.sort(key=lambda p: p["rank_value"])
+    return {
+        "year": str(year) if year is not None else "",
+        "platforms": platforms,
+        "documents": sorted(rows["document_id"].astype(str).unique()),
+        "primary": join(sorted(rows["primary_source"].astype(str).unique()), lang),
+        "caveats": [
+            metric_text(ds.metrics, m, "caveat", lang) for m in (charts.SHARE, charts.RANK)
+        ],
+    }
+
+
+def _enforcement(
+    ds: Dataset, lang: str, organisation: str | None = None, country: str | None = None, **_: Any
+) -> dict:
+    rows = _claims_frame(ds.figures)
+    rows = rows[rows["metric"].isin(charts.ENFORCEMENT)]
+    if organisation is not None:
+        rows = rows[rows["subject"] == organisation]
+    if country is not None:
+        rows = rows[rows["geography"] == country]
+    verdicts = _verdicts(ds.primary_checks)
+    outcomes = []
+    for metric in charts.ENFORCEMENT:
+        group = rows[rows["metric"] == metric]
+        if len(group):
+            outcomes.append(
+                {
+                    "label": metric_text(ds.metrics, metric, "label", lang),
+                    **_statement(group, lang),
+                    "caveat": metric_text(ds.metrics, metric, "caveat", lang),
+                    "check": _check(str(group["claim"].iloc[0]), verdicts, lang),
+                }
+            )
+    starts = rows["period_start"].dropna()
+    return {
+        "organisation": name("subject", charts._single(rows["subject"]), lang),
+        "country": name("country", charts._single(rows["geography"]), lang),
+        "start": str(int(starts.min())) if len(starts) else "",
+        "outcomes": outcomes,
+        "all_lower_bounds": all(o["lower_bound"] for o in outcomes),
+        "documents": sorted(rows["document_id"].astype(str).unique()),
+        "primary": join(sorted(rows["primary_source"].astype(str).unique()), lang),
+        "unverified": all(o["check"]["verdict"] == "unverified" for o in outcomes),
+    }
+
+
+def _content_counts(
+    ds: Dataset,
+    lang: str,
+    platforms: Sequence[str] | None = None,
+    meta: ContextSeries | None = None,
+    ncmec: ContextSeries | None = None,
+    ncmec_year: int = 2022,
+    **_: Any,
+) -> dict:
+    rows = _claims_frame(ds.figures)
+    rows = rows[rows["metric"] == charts.CONTENT]
+    if platforms is not None:
+        rows = rows[rows["subject"].isin(platforms)]
+    verdicts = _verdicts(ds.primary_checks)
+    first, last = pd.Timestamp("2022-01-01"), pd.Timestamp("2022-09-30")
+    platforms_out = []
+    for subject, group in rows.groupby("subject", observed=True):
+        entry = {
+            **_statement(group, lang),
+            "check": _check(str(group["claim"].iloc[0]), verdicts, lang),
+            "meta": None,
+            "ncmec": None,
+        }
+        if meta is not None:
+            total = meta_sum(meta, str(subject), "2022Q1", "2022Q3", list(CHILD_ENDANGERMENT))
+            entry["meta"] = fmt.count(total, lang) if total else None
+        if ncmec is not None:
+            frame = ncmec.frame
+            reports = frame.loc[
+                (frame["year"] == ncmec_year) & (frame["platform"] == subject), "reports_received"
+            ]
+            entry["ncmec"] = fmt.count(float(reports.sum()), lang) if len(reports) else None
+        platforms_out.append(entry)
+    return {
+        "platforms": platforms_out,
+        "period": fmt.month_interval(first, last, lang),
+        "ncmec_year": str(ncmec_year),
+        "documents": sorted(rows["document_id"].astype(str).unique()),
+        "primary": join(sorted(rows["primary_source"].astype(str).unique()), lang),
+        "caveat": metric_text(ds.metrics, charts.CONTENT, "caveat", lang),
+        "meta_caveat": t("context.meta_content_actioned.caveat", lang) if meta is not None else "",
+        "ncmec_caveat": t("context.ncmec_reports_by_platform.caveat", lang)
+        if ncmec is not None
+        else "",
+        "meta_citation": meta.citation() if meta is not None else "",
+        "ncmec_citation": ncmec.citation() if ncmec is not None else "",
+    }
+
+
+def _statements(rows: pd.DataFrame, lang: str) -> list[str]:
+    """The distinct statements of a claim's mentions, formatted: ["more than 73.3 million"]."""
+    pairs = dict.fromkeys(zip(rows["value"], rows["qualifier"], rows["unit"], strict=True))
+    return [fmt.quantity(float(v), str(q), str(u), lang) for v, q, u in pairs]
+
+
+def _sources(ds: Dataset, lang: str, **_: Any) -> dict:
+    claims = corroborate(ds.figures)
+    verdicts = _verdicts(ds.primary_checks)
+    documents = []
+    for doc in ds.sources.itertuples():
+        mine = ds.figures[ds.figures["document_id"] == doc.document_id]
+        documents.append(
+            {
+                "id": doc.document_id,
+                "title": doc.title,
+                "title_en": doc.title_en,
+                "kind": name("kind", str(doc.kind), lang),
+                "language": name("doclang", str(doc.language), lang),
+                "published": fmt.date(doc.published, "day", lang)
+                if pd.notna(doc.published)
+                else "",
+                "n_figures": fmt.number(len(mine), lang),
+                "n_events": fmt.number(
+                    int((ds.events["document_id"] == doc.document_id).sum()), lang
+                ),
+            }
+        )
+    multi = claims[claims["n_documents"] >= 2]
+    mentions = _claims_frame(ds.figures)
+    corroborated = [
+        {
+            "label": metric_text(ds.metrics, c.metric, "label", lang),
+            "subject": name("subject", c.subject, lang),
+            "statements": join(_statements(mentions[mentions["claim"] == c.claim], lang), lang),
+            "status": str(c.status),
+            "status_text": t(f"status.{c.status}", lang),
+            "n_documents": fmt.number(c.n_documents, lang),
+            "documents": list(c.documents),
+            "check": _check(c.claim, verdicts, lang),
+        }
+        for c in multi.itertuples()
+    ]
+    counts = pd.Series([verdicts.get(c, "unverified") for c in claims["claim"]]).value_counts()
+    return {
+        "documents": documents,
+        "n_claims": fmt.number(len(claims), lang),
+        "n_corroborated": fmt.number(len(multi), lang),
+        "corroborated": corroborated,
+        "conflicts": [c for c in corroborated if c["status"] == "conflict"],
+        "verdict_counts": [
+            {"text": t(f"verdict.{v}", lang), "n": fmt.number(int(counts.get(v, 0)), lang)}
+            for v in (
+                "matches",
+                "differs_in_value",
+                "differs_in_definition",
+                "differs_in_date",
+                "unverified",
+            )
+            if counts.get(v, 0)
+        ],
+    }
+
+
+def _timeline(ds: Dataset, lang: str, **_: Any) -> dict:
+    events = ds.events.sort_values(["date", "event_id"])
+    return {
+        "events": [
+            {
+                "date": fmt.date(e.date, str(e.date_precision), lang),
+                "text": event_text(pd.Series(e._asdict()), lang),
+                "inferred": bool(e.date_inferred),
+                "document": e.document_id,
+            }
+            for e in events.itertuples()
+        ]
+    }
+
+
+def _overview(ds: Dataset, lang: str, **options: Any) -> dict:
+    return {
+        "n_documents": fmt.number(len(ds.sources), lang),
+        "n_figures": fmt.number(len(ds.figures), lang),
+        "shares": _platform_shares(ds, lang, year=2020),
+        "enforcement": _enforcement(ds, lang),
+        "content": _content_counts(ds, lang, **options),
+        "sources": _sources(ds, lang),
+    }
+
+
+_FACTS = {
+    "overview": _overview,
+    "platform_shares": _platform_shares,
+    "enforcement": _enforcement,
+    "content_counts": _content_counts,
+    "sources": _sources,
+    "timeline": _timeline,
+}
+
+
+def facts(topic: str, dataset: Dataset, *, lang: str = "en", **options: Any) -> dict[str, Any]:
+    """Return what the narrative of ``topic`` says, formatted for ``lang``.
+
+    Parameters
+    ----------
+    topic
+        One of :data:`TOPICS`.
+    dataset
+        :func:`tspolicy.data.load_dataset`.
+    lang
+        "en", "fr" or "ar".
+    **options
+        Topic options: ``year`` (platform_shares), ``organisation`` and ``country``
+        (enforcement), ``platforms``, ``meta``, ``ncmec`` and ``ncmec_year``
+        (content_counts, overview).
+    """
+    check_language(lang)
+    if topic not in _FACTS:
+        raise ValueError(f"topic '{topic}' is not one of {', '.join(TOPICS)}")
+    return _FACTS[topic](dataset, lang, **options)
+
+
+def narrative(topic: str, dataset: Dataset, *, lang: str = "en", **options: Any) -> str:
+    """Write the Markdown summary of ``topic`` in ``lang`` from the data.
+
+    See :func:`facts` for the options. Every value is escaped for Markdown and HTML.
+    """
+    template = _environment().get_template(f"{lang}/{topic}.md.j2")
+    return template.render(**facts(topic, dataset, lang=lang, **options))

@@ -1,0 +1,224 @@
+"""Narratives: every number from the data, bounds kept, sources named, text escaped."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import read_rows, write_rows
+from tspolicy import formatting as fmt
+from tspolicy import numbers, paths
+from tspolicy.context import load_context
+from tspolicy.corroborate import corroborate
+from tspolicy.data import load_dataset
+from tspolicy.i18n import LANGUAGES
+from tspolicy.narrative import TOPICS, escape_markdown, facts, narrative
+
+CONTEXT_TOPICS = {"content_counts", "overview"}
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return load_dataset()
+
+
+@pytest.fixture(scope="module")
+def context():
+    return {
+        "meta": load_context("meta_content_actioned"),
+        "ncmec": load_context("ncmec_reports_by_platform"),
+    }
+
+
+def _render(topic, ds, lang, context):
+    return narrative(topic, ds, lang=lang, **(context if topic in CONTEXT_TOPICS else {}))
+
+
+#: A number as each locale writes it: grouping, decimal mark, and an optional scale word.
+LOCALE_NUMBER = {
+    "en": re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(\s+(?:million|billion)s?)?"),
+    "ar": re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(\s+(?:مليون|مليار))?"),
+    "fr": re.compile(r"(\d{1,3}(?:[\u202f\u00a0]\d{3})+|\d+)(,\d+)?(\s+(?:million|milliard)s?)?"),
+}
+SCALE = {
+    "million": 1e6,
+    "millions": 1e6,
+    "billion": 1e9,
+    "milliard": 1e9,
+    "milliards": 1e9,
+    "مليون": 1e6,
+    "مليار": 1e9,
+}
+#: Text columns whose numerals a narrative may repeat (names, titles, events, sources).
+TEXT_COLUMNS = {
+    "sources": ["title", "title_en"],
+    "figures": ["subject", "primary_source"],
+    "events": ["event", "event_fr", "event_ar"],
+}
+
+
+def stated_numbers(text: str, lang: str) -> list[tuple[str, float]]:
+    """Each number in the text, read as the locale writes it: ("73,3 millions", 73300000)."""
+    out = []
+    for match in LOCALE_NUMBER[lang].finditer(text):
+        whole = re.sub(r"[,\u202f\u00a0]", "", match.group(1))
+        decimals = (match.group(2) or "").replace(",", ".")
+        value = float(whole + decimals)
+        if match.group(3):
+            value *= SCALE[match.group(3).split()[-1]]
+        out.append((match.group(), value))
+    return out
+
+
+def _allowed(ds, context) -> set[float]:
+    """Every number the data hold: values, dates, counts, and numerals in their text."""
+    allowed = {float(v) for v in ds.figures["value"]}
+    allowed |= {
+        float(v) for v in ds.primary_checks["primary_value"].dropna() if re.fullmatch(r"[\d.]+", v)
+    }
+    tables = {"sources": ds.sources, "figures": ds.figures, "events": ds.events}
+    for table, columns in TEXT_COLUMNS.items():
+        for column in columns:
+            for cell in tables[table][column].dropna().astype(str):
+                allowed |= {v for lang in LOCALE_NUMBER for _, v in stated_numbers(cell, lang)}
+    allowed |= {
+        float(y) for y in [*ds.figures["period_start"].dropna(), *ds.figures["period_end"].dropna()]
+    }
+    for when in [*ds.events["date"], *ds.sources["published"].dropna()]:
+        allowed |= {float(when.year), float(when.month), float(when.day)}
+    for series in context.values():
+        allowed |= {v for lang in LOCALE_NUMBER for _, v in stated_numbers(series.citation(), lang)}
+    meta = context["meta"].frame
+    for app in meta["app"].unique():
+        rows = meta[(meta["app"] == app) & meta["quarter"].between("2022Q1", "2022Q3")]
+        rows = rows[rows["policy_area"].str.startswith("Child Endangerment")]
+        allowed.add(float(rows["content_actioned"].sum()))
+    allowed |= {float(v) for v in context["ncmec"].frame["reports_received"]}
+    allowed |= {float(y) for y in [*meta["year"].dropna(), *context["ncmec"].frame["year"]]}
+    claims = corroborate(ds.figures)
+    counts = [
+        len(ds.figures),
+        len(ds.sources),
+        len(claims),
+        int((claims["n_documents"] >= 2).sum()),
+    ]
+    counts += list(ds.figures["document_id"].value_counts()) + list(
+        ds.events["document_id"].value_counts()
+    )
+    counts += [*ds.primary_checks["verdict"].value_counts(), 0]  # 0: a document with no event
+    allowed |= {float(c) for c in counts}
+    return allowed
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("topic", TOPICS)
+def test_every_number_comes_from_the_data(dataset, context, topic, lang):
+    text = _render(topic, dataset, lang, context)
+    allowed = _allowed(dataset, context)
+    stated = stated_numbers(numbers.normalize_digits(text), lang)
+    assert stated, "the narrative states numbers"
+    strange = [shown for shown, value in stated if value not in allowed]
+    assert not strange, f"numbers not in the data: {strange}"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("plus de 1\u202f471 victimes", "fr"),
+        ("74 millions", "fr"),
+        ("12.5%", "en"),
+        ("أكثر من 1,471", "ar"),
+    ],
+)
+def test_the_number_check_rejects_numbers_not_in_the_data(dataset, context, text, lang):
+    allowed = _allowed(dataset, context)
+    assert any(value not in allowed for _, value in stated_numbers(text, lang))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("topic", TOPICS)
+def test_figure_topics_name_documents_and_primary_source(dataset, context, topic, lang):
+    text = _render(topic, dataset, lang, context)
+    assert text.strip().startswith("##")
+    if topic in {"platform_shares", "enforcement", "content_counts", "overview"}:
+        assert {"en": "Primary source", "fr": "Source primaire", "ar": "المصدر الأصلي"}[
+            lang
+        ] in text
+        assert "fr-news-guardian-meta" in text or "ar-oped-ijm-philippines" in text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_lower_bounds_are_never_written_as_exact(dataset, context, lang):
+    for topic in ("enforcement", "overview", "content_counts"):
+        text = _render(topic, dataset, lang, context)
+        for value in (1470, 430, 265, 73_300_000):
+            bare = fmt.count(value, lang)
+            bounded = fmt.quantity(value, "more_than", "people", lang)
+            if bare in text and topic != "content_counts":
+                assert text.count(bare) == text.count(bounded), (topic, bare)
+        if topic == "content_counts":
+            assert fmt.quantity(73_300_000, "more_than", "items", lang) in text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_rate_from_lower_bounds(dataset, lang):
+    text = narrative("enforcement", dataset, lang=lang)
+    assert "%" not in text
+    assert {"en": "gives no rate", "fr": "aucun taux", "ar": "لا تعطي أي معدّل"}[lang] in text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_counts_sit_beside_the_primary_sums(dataset, context, lang):
+    text = narrative("content_counts", dataset, lang=lang, **context)
+    assert fmt.count(73_300_000, lang) in text and fmt.count(6_081_200, lang) in text
+    assert (
+        fmt.month_interval(*[__import__("datetime").date(2022, m, 1) for m in (1, 9)], lang) in text
+    )
+
+
+def test_changing_a_value_changes_the_text(data_copy):
+    path = data_copy / "figures.csv"
+    rows = read_rows(path)
+    next(r for r in rows if r[0] == "F013")[rows[0].index("value")] = "1480"
+    write_rows(path, rows)
+    text = narrative("enforcement", load_dataset(data_copy), lang="fr")
+    assert "plus de 1\u202f480" in text and "1\u202f470" not in text
+
+
+def test_data_text_is_escaped(data_copy):
+    path = data_copy / "sources.csv"
+    rows = read_rows(path)
+    rows[1][rows[0].index("title")] = "<script>alert(1)</script> *bold* [link](http://x)"
+    write_rows(path, rows)
+    path = data_copy / "figures.csv"
+    rows = read_rows(path)
+    for row in rows[1:]:
+        if row[rows[0].index("subject")] == "International Justice Mission (IJM)":
+            row[rows[0].index("subject")] = "<img src=x onerror=alert(1)>"
+    write_rows(path, rows)
+    ds = load_dataset(data_copy)
+    for text in (narrative("sources", ds), narrative("enforcement", ds)):
+        assert "<script>" not in text and "<img" not in text
+    assert "&lt;script&gt;" in narrative("sources", ds)
+    assert r"\*bold\*" in narrative("sources", ds) and r"\[link\]" in narrative("sources", ds)
+
+
+def test_escape_markdown():
+    assert escape_markdown("a <b> & c_d") == r"a &lt;b&gt; &amp; c\_d"
+    assert escape_markdown(None) == ""
+
+
+def test_facts_are_structured(dataset):
+    shares = facts("platform_shares", dataset, lang="en", year=2020)
+    assert [p["subject"] for p in shares["platforms"]] == ["Facebook", "Instagram", "Snapchat"]
+    assert shares["platforms"][0]["share"]["quantity"] == "65%"
+    with pytest.raises(ValueError, match="topic"):
+        facts("nope", dataset)
+
+
+def test_templates_exist_for_every_topic_and_language():
+    root = paths.PACKAGE_DIR / "templates" / "narrative"
+    for lang in LANGUAGES:
+        for topic in TOPICS:
+            assert (root / lang / f"{topic}.md.j2").is_file(), (lang, topic)
