@@ -565,7 +565,7 @@ def content_counts(
             for y, (_, row) in zip(ys, part.iterrows(), strict=True):
                 text = fmt.bound(row["value"], row["qualifier"], "items", lang)
                 ax.text(
-                    row["value"] * (1.08 if log else 1.01),
+                    row["value"] * (1.15 if log else 1.01),
                     y,
                     text,
                     va="center",
