@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv test lint format validate gallery context lock clean
+.PHONY: help venv reports test lint format validate gallery context lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -20,6 +20,9 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $(STAMP)
 
 venv: $(STAMP) ## Create .venv and install the locked dependencies (make does this by itself when needed)
+
+reports: $(STAMP) ## Build every report: reports/<lang>/*.html, reports/index.html, figures/
+	$(BIN)/tspolicy build
 
 test: $(STAMP) ## Run every test (pytest)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -151,6 +151,43 @@ def cmd_gallery(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    """Build the reports: execute the plan's notebooks and write the site and figures."""
+    from .build import PlanError, build
+    from .data import DataError
+
+    try:
+        result = build(
+            plan_path=args.plan,
+            out=args.out,
+            only=args.only,
+            langs=args.lang,
+            jobs=args.jobs,
+            include_code=args.include_code,
+            data_dir=args.data_dir,
+            figures_dir=None if args.no_figures else paths.FIGURES_DIR,
+            progress=not args.quiet,
+        )
+    except (PlanError, DataError) as exc:
+        print(f"tspolicy: {exc}", file=sys.stderr)
+        return 2
+    for r in result.results:
+        mark = "ok  " if r.ok else "FAIL"
+        print(f"{mark} {r.job.key:<28} {r.seconds:5.1f} s{'  ' + r.error if r.error else ''}")
+    if result.failed:
+        print(
+            f"{len(result.failed)} of {len(result.results)} page(s) failed; the previous site "
+            f"was kept. The pages that built are in {result.out} for inspection.",
+            file=sys.stderr,
+        )
+        return 1
+    print(
+        f"Built {len(result.results)} page(s) and {len(result.figures)} figure file(s) in "
+        f"{result.seconds:.1f} s: open {result.out / 'index.html'}"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser (papermill-style: every option has help)."""
     parser = argparse.ArgumentParser(
@@ -213,6 +250,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--data-dir", help=data_help)
     imp.set_defaults(func=cmd_import_context)
+
+    bld = sub.add_parser(
+        "build",
+        help="run the report notebooks and write reports/ (HTML) and figures/",
+        description="Execute the plan's notebooks with papermill in every language, export "
+        "them as self-contained HTML, and write the figures papers embed. The previous "
+        "reports/ is replaced only when every page built.",
+    )
+    bld.add_argument(
+        "--plan",
+        default=str(paths.NOTEBOOKS_DIR / "reports.yml"),
+        help="plan file (default: notebooks/reports.yml)",
+    )
+    bld.add_argument(
+        "--out", default=str(paths.REPORTS_DIR), help="site folder (default: reports/)"
+    )
+    bld.add_argument(
+        "--only", nargs="+", metavar="NAME", help="build only these pages (names from the plan)"
+    )
+    bld.add_argument(
+        "--lang", nargs="+", choices=["en", "fr", "ar"], help="build only these languages"
+    )
+    bld.add_argument("--jobs", type=int, help="pages built at once (default: number of cores)")
+    bld.add_argument(
+        "--include-code", action="store_true", help="show the notebooks' code in the pages"
+    )
+    bld.add_argument("--data-dir", help=data_help)
+    bld.add_argument("--no-figures", action="store_true", help="do not write figures/")
+    bld.add_argument("--quiet", action="store_true", help="no progress bar")
+    bld.set_defaults(func=cmd_build)
 
     gal = sub.add_parser(
         "gallery",

@@ -1,0 +1,189 @@
+"""Strict report parameters.
+
+papermill only warns about a parameter a notebook does not declare, and checks no value.
+Here every report declares its parameters with the values the data allow; :func:`check`
+rejects an unknown name or a bad value with one message naming the notebook, the parameter
+and what is allowed. The build calls it before running anything, and each notebook calls it
+first (through :func:`tspolicy.report.start`).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from . import charts
+from .data import Dataset
+from .i18n import LANGUAGES
+
+NOTEBOOKS = {
+    "overview": "00_overview.ipynb",
+    "platform_shares": "10_platform_shares.ipynb",
+    "enforcement": "20_enforcement.ipynb",
+    "content_counts": "30_content_counts.ipynb",
+    "sources": "40_sources.ipynb",
+    "timeline": "50_timeline.ipynb",
+}
+
+
+class ParameterError(ValueError):
+    """A report parameter is unknown or has a value the data do not allow."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A report parameter: its default, what it means, and the values it may take."""
+
+    name: str
+    default: Any
+    help: str
+    allowed: Callable[[Dataset], list[Any]] | None = None  # None: any value of the type
+    many: bool = False  # a list of allowed values
+
+    def describe_allowed(self, dataset: Dataset) -> str:
+        """The allowed values, for messages."""
+        if self.allowed is None:
+            return "any"
+        values = self.allowed(dataset)
+        return ", ".join(repr(v) for v in values)
+
+
+def _rows(dataset: Dataset, metrics: Iterable[str]) -> pd.DataFrame:
+    return dataset.figures[dataset.figures["metric"].isin(list(metrics))]
+
+
+def _years(dataset: Dataset) -> list[int]:
+    rows = _rows(dataset, [charts.SHARE, charts.RANK])
+    return sorted({int(y) for y in rows["period_start"].dropna()})
+
+
+def _platforms(metrics: Iterable[str]) -> Callable[[Dataset], list[str]]:
+    return lambda ds: sorted(_rows(ds, metrics)["subject"].astype(str).unique())
+
+
+def _geographies(ds: Dataset) -> list[str]:
+    return sorted(_rows(ds, charts.ENFORCEMENT)["geography"].dropna().astype(str).unique())
+
+
+def _ncmec_years(ds: Dataset) -> list[int]:
+    from .context import load_context
+
+    return sorted({int(y) for y in load_context("ncmec_reports_by_platform").frame["year"]})
+
+
+COMMON = (
+    Parameter("language", "en", "Report language: en, fr or ar", lambda ds: list(LANGUAGES)),
+    Parameter("data_dir", None, "Data folder (None: the repository's data/)"),
+)
+SPECS: dict[str, tuple[Parameter, ...]] = {
+    "overview": (),
+    "platform_shares": (
+        Parameter("year", 2020, "Year of the ranking", _years),
+        Parameter(
+            "highlight",
+            "Facebook",
+            "Platform drawn in the accent colour",
+            _platforms([charts.SHARE, charts.RANK]),
+        ),
+    ),
+    "enforcement": (
+        Parameter("country", "Philippines", "Country of the enforcement figures", _geographies),
+        Parameter(
+            "organisation",
+            "International Justice Mission (IJM)",
+            "Organisation whose cases they are",
+            _platforms(charts.ENFORCEMENT),
+        ),
+    ),
+    "content_counts": (
+        Parameter(
+            "platforms",
+            ["Facebook", "Instagram"],
+            "Platforms to show",
+            _platforms([charts.CONTENT]),
+            many=True,
+        ),
+        Parameter(
+            "scale",
+            "auto",
+            "Value axis: auto (log past 10x), linear or log",
+            lambda ds: ["auto", "linear", "log"],
+        ),
+        Parameter("ncmec_year", 2022, "Year of the NCMEC reports shown beside", _ncmec_years),
+    ),
+    "sources": (),
+    "timeline": (),
+}
+
+
+def spec(report: str) -> tuple[Parameter, ...]:
+    """All parameters of ``report``, the common ones first."""
+    if report not in SPECS:
+        raise ParameterError(f"unknown report '{report}'; reports are: {', '.join(SPECS)}")
+    return COMMON + SPECS[report]
+
+
+def defaults(report: str) -> dict[str, Any]:
+    """The default value of every parameter of ``report``."""
+    return {p.name: p.default for p in spec(report)}
+
+
+def check(report: str, values: Mapping[str, Any], dataset: Dataset) -> dict[str, Any]:
+    """Return the full parameter set of ``report``, or raise ParameterError.
+
+    Parameters
+    ----------
+    report
+        Report name (a key of :data:`NOTEBOOKS`).
+    values
+        Parameters given; missing ones take their default.
+    dataset
+        The data the allowed values come from.
+
+    Raises
+    ------
+    ParameterError
+        Naming the notebook, the parameter and the allowed values.
+    """
+    notebook = NOTEBOOKS.get(report, report)
+    known = {p.name: p for p in spec(report)}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise ParameterError(
+            f"{notebook}: unknown parameter '{unknown[0]}'; its parameters are: {', '.join(known)}"
+        )
+    result = {**defaults(report), **values}
+    for parameter in known.values():
+        value = result[parameter.name]
+        if parameter.allowed is None or (value is None and parameter.default is None):
+            continue
+        allowed = parameter.allowed(dataset)
+        given = value if parameter.many and isinstance(value, list | tuple) else [value]
+        if parameter.many and not isinstance(value, list | tuple):
+            given = [value]
+            result[parameter.name] = given
+        bad = [v for v in given if v not in allowed]
+        if bad or not given:
+            raise ParameterError(
+                f"{notebook}: parameter '{parameter.name}' = {value!r} is not allowed; "
+                f"allowed: {parameter.describe_allowed(dataset)}"
+                + (" (one or more)" if parameter.many else "")
+            )
+    return result
+
+
+def assigned_names(source: str) -> list[str]:
+    """Names a cell assigns at top level (``year = 2020``); [] if it does not parse."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    names = []
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+        names += [t.id for t in targets if isinstance(t, ast.Name)]
+    return names
