@@ -51,3 +51,14 @@ def edit() -> Callable[..., None]:
         write_rows(path, rows)
 
     return _edit
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The whole site, built once for the session from the shipped plan and data."""
+    from tspolicy.build import build
+
+    out = tmp_path_factory.mktemp("site") / "reports"
+    result = build(out=out, figures_dir=None, progress=False)
+    assert not result.failed, [r.error for r in result.failed]
+    return out

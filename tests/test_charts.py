@@ -138,9 +138,10 @@ def test_saving_twice_gives_identical_bytes(tmp_path, kind):
     assert b"Software" not in first[1].read_bytes()[:200]
 
 
-def test_save_leaves_no_temporary_file(tmp_path):
+def test_save_leaves_no_temporary_file_and_readable_files(tmp_path):
     save(make("timeline"), tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["timeline_en.png", "timeline_en.svg"]
+    assert all(p.stat().st_mode & 0o044 for p in tmp_path.iterdir())  # group/other can read
 
 
 def test_changing_a_value_changes_the_chart(data_copy):

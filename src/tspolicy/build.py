@@ -147,6 +147,17 @@ def load_plan(path: str | Path = PLAN, data_dir: str | Path | None = None) -> Pl
 # --------------------------------------------------------------------------- one page
 
 
+def _parameters_cell(notebook: Path) -> int:
+    """Index of the cell tagged ``parameters`` (papermill injects its values after it)."""
+    import nbformat
+
+    cells = nbformat.read(notebook, as_version=4).cells
+    tagged = [
+        i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])
+    ]
+    return tagged[0] if tagged else -1
+
+
 def build_page(
     job: Job,
     out: Path,
@@ -191,7 +202,11 @@ def build_page(
             cwd=str(job.notebook.parent),
         )
     except PapermillExecutionError as exc:
-        where = f"{job.notebook.name}, cell {exc.cell_index} (execution {exc.exec_count})"
+        # papermill counts its injected parameters cell; name the cell as the notebook has it
+        injected = exc.cell_index > _parameters_cell(job.notebook)
+        first_line = (exc.source or "").strip().splitlines()[0][:80] if exc.source else ""
+        number = exc.cell_index + (0 if injected else 1)
+        where = f"{job.notebook.name}, cell {number} ({first_line})"
         return Result(job, False, time.monotonic() - start, f"{where}: {exc.ename}: {exc.evalue}")
     except Exception as exc:  # a kernel that died, a notebook that does not parse
         error = f"{job.notebook.name}: {type(exc).__name__}: {exc} (log: {log.name})"

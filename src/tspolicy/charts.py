@@ -890,6 +890,12 @@ def _html(text: str) -> str:
 # --------------------------------------------------------------------------- saving
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def save(
     chart: Chart, directory: str | os.PathLike[str], stem: str | None = None
 ) -> tuple[Path, Path]:
@@ -914,6 +920,7 @@ def save(
         try:
             with _rc(chart.lang):
                 chart.figure.savefig(tmp, format=ext, metadata=metadata)
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; these are not
             os.replace(tmp, target)
         finally:
             if os.path.exists(tmp):

@@ -1,0 +1,152 @@
+"""Report notebooks: thin, parameterised, committed clean, and runnable with papermill's CLI."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from tspolicy import paths
+from tspolicy.data import load_dataset
+from tspolicy.parameters import NOTEBOOKS, SPECS, ParameterError, check, spec
+
+PAPERMILL = Path(sys.executable).with_name("papermill")
+PARAMETER_LINE = re.compile(r"^(\w+): (str|int|list) = .+  # \S.*$")
+NOTEBOOK_FILES = sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))
+
+
+def test_one_notebook_per_report_and_all_in_the_plan():
+    assert sorted(p.name for p in NOTEBOOK_FILES) == sorted(NOTEBOOKS.values())
+    plan = yaml.safe_load((paths.NOTEBOOKS_DIR / "reports.yml").read_text(encoding="utf-8"))
+    assert {entry["notebook"] for entry in plan["reports"]} == set(NOTEBOOKS.values())
+
+
+@pytest.mark.parametrize("report", sorted(NOTEBOOKS))
+def test_notebook_shape(report):
+    nb = nbformat.read(paths.NOTEBOOKS_DIR / NOTEBOOKS[report], as_version=4)
+    nbformat.validate(nb)
+    title, parameters, start, *rest = nb.cells
+    assert (
+        title.cell_type == "markdown"
+        and title.source.startswith("# ")
+        and "title" in title.metadata["tags"]
+    )
+    assert parameters.metadata["tags"] == ["parameters"]
+    lines = parameters.source.splitlines()
+    assert all(PARAMETER_LINE.match(line) for line in lines), lines
+    assert [PARAMETER_LINE.match(line).group(1) for line in lines] == [p.name for p in spec(report)]
+    assert f'report.start("{report}", globals())' in start.source
+    assert rest and all(len(cell.source.splitlines()) <= 3 for cell in rest), "cells stay thin"
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_FILES, ids=lambda p: p.name)
+def test_committed_without_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, path.name
+
+
+def test_help_notebook_documents_every_parameter():
+    result = subprocess.run(
+        [str(PAPERMILL), "--help-notebook", str(paths.NOTEBOOKS_DIR / NOTEBOOKS["content_counts"])],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    for parameter in spec("content_counts"):
+        assert re.search(
+            rf"{parameter.name}: \w+ \(default .*\)\s+{re.escape(parameter.help)}", result.stdout
+        )
+
+
+def test_papermill_cli_runs_a_notebook_in_french(tmp_path):
+    out = tmp_path / "out.ipynb"
+    subprocess.run(
+        [
+            str(PAPERMILL),
+            str(paths.NOTEBOOKS_DIR / NOTEBOOKS["enforcement"]),
+            str(out),
+            "-p",
+            "language",
+            "fr",
+            "--cwd",
+            str(paths.NOTEBOOKS_DIR),
+            "--no-progress-bar",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    text = out.read_text(encoding="utf-8")
+    assert "plus de 1\\u202f470" in text or "plus de 1\u202f470" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["-p", "colour", "red"],
+            "unknown parameter 'colour'; its parameters are: language, data_dir, year, highlight",
+        ),
+        (
+            ["-p", "language", "de"],
+            "parameter 'language' = 'de' is not allowed; allowed: 'en', 'fr', 'ar'",
+        ),
+        (["-p", "year", "1999"], "parameter 'year' = 1999 is not allowed; allowed: 2020"),
+    ],
+)
+def test_notebook_rejects_bad_parameters(tmp_path, args, message):
+    result = subprocess.run(
+        [
+            str(PAPERMILL),
+            str(paths.NOTEBOOKS_DIR / NOTEBOOKS["platform_shares"]),
+            str(tmp_path / "o.ipynb"),
+            *args,
+            "--cwd",
+            str(paths.NOTEBOOKS_DIR),
+            "--no-progress-bar",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert f"10_platform_shares.ipynb: {message}" in result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return load_dataset()
+
+
+def test_check_fills_defaults(dataset):
+    assert check("platform_shares", {"language": "ar"}, dataset)["year"] == 2020
+
+
+@pytest.mark.parametrize(
+    ("report", "values", "message"),
+    [
+        (
+            "enforcement",
+            {"country": "France"},
+            "parameter 'country' = 'France' is not allowed; allowed: 'Philippines'",
+        ),
+        ("content_counts", {"platforms": ["Facebook", "TikTok"]}, "parameter 'platforms'"),
+        ("content_counts", {"scale": "sqrt"}, "allowed: 'auto', 'linear', 'log'"),
+        ("timeline", {"year": 2020}, "50_timeline.ipynb: unknown parameter 'year'"),
+        ("nope", {}, "unknown report 'nope'"),
+    ],
+)
+def test_check_rejects(dataset, report, values, message):
+    with pytest.raises(ParameterError, match=re.escape(message)):
+        check(report, values, dataset)
+
+
+def test_every_report_has_a_spec():
+    assert set(SPECS) == set(NOTEBOOKS)
