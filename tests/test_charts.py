@@ -69,6 +69,11 @@ def test_metric_charts_carry_caveats_and_primary_source(rendered, kind, lang):
 def test_verdicts_that_do_not_match_are_on_the_chart(rendered):
     chart, _ = rendered["content_counts", "en"]
     assert any("counts something different" in n for n in chart.notes)
+    # the context series' caveats come through: neither measure counts children
+    assert any(
+        "Meta's figures count pieces of content" in n and "not children" in n for n in chart.notes
+    )
+    assert any("CyberTipline report can hold many files" in n for n in chart.notes)
     chart, _ = rendered["platform_shares", "fr"]
     assert any("ne compte pas ce que disent les documents" in n for n in chart.notes)
 

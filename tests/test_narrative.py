@@ -222,3 +222,15 @@ def test_templates_exist_for_every_topic_and_language():
     for lang in LANGUAGES:
         for topic in TOPICS:
             assert (root / lang / f"{topic}.md.j2").is_file(), (lang, topic)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("topic", ["overview", "platform_shares", "enforcement", "content_counts"])
+def test_every_figure_not_matching_its_source_carries_the_verdict(dataset, context, topic, lang):
+    from tspolicy.i18n import t
+
+    text = _render(topic, dataset, lang, context)
+    for verdict in ("differs_in_definition", "unverified"):
+        claims = facts(topic, dataset, lang=lang, **(context if topic in CONTEXT_TOPICS else {}))
+        mentioned = verdict in str(claims)
+        assert not mentioned or t(f"verdict.{verdict}", lang) in text, (topic, verdict)

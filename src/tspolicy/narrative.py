@@ -90,6 +90,11 @@ def _check(claim: str, verdicts: dict[str, str], lang: str) -> dict[str, str]:
     return {"verdict": verdict, "text": t(f"verdict.{verdict}", lang)}
 
 
+def _distinct_verdicts(checks) -> list[str]:
+    """The texts of the verdicts that are not 'matches', each once."""
+    return list(dict.fromkeys(c["text"] for c in checks if c["verdict"] != "matches"))
+
+
 def _claims_frame(figures: pd.DataFrame) -> pd.DataFrame:
     out = figures.copy()
     out["claim"] = claim_keys(figures)
@@ -165,7 +170,7 @@ def _enforcement(
         "all_lower_bounds": all(o["lower_bound"] for o in outcomes),
         "documents": sorted(rows["document_id"].astype(str).unique()),
         "primary": join(sorted(rows["primary_source"].astype(str).unique()), lang),
-        "unverified": all(o["check"]["verdict"] == "unverified" for o in outcomes),
+        "verdicts": _distinct_verdicts(o["check"] for o in outcomes),
     }
 
 
@@ -204,6 +209,7 @@ def _content_counts(
         platforms_out.append(entry)
     return {
         "platforms": platforms_out,
+        "verdicts": _distinct_verdicts(p["check"] for p in platforms_out),
         "period": fmt.month_interval(first, last, lang),
         "ncmec_year": str(ncmec_year),
         "documents": sorted(rows["document_id"].astype(str).unique()),
