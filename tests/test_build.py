@@ -37,7 +37,8 @@ def test_every_page_in_every_language(built_site):
     files = set(_tree(built_site))
     assert {"index.html", *PAGES} <= files
     assert {p.replace(".html", ".ipynb") for p in PAGES} <= files
-    assert not [f for f in files if f.startswith(".")], "no logs or temporary files in the site"
+    hidden = [f for f in files if f.startswith(".") and not f.startswith(".cache/")]
+    assert not hidden, "no logs or temporary files in the site"
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -187,13 +188,18 @@ def test_an_interrupted_build_leaves_the_previous_site_whole(tmp_path, how):
             str(out),
             "--no-figures",
             "--quiet",
+            "--force",
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
     deadline = time.monotonic() + 60
-    while not list(tmp_path.glob(".reports.building-*")) and time.monotonic() < deadline:
+    while (
+        not list(tmp_path.glob(".reports.building-*"))
+        and process.poll() is None
+        and time.monotonic() < deadline
+    ):
         time.sleep(0.05)
     time.sleep(0.5)
     if how == signal.SIGKILL:

@@ -1,19 +1,24 @@
 """`tspolicy build`: run the plan's notebooks with papermill and write the site and figures.
 
-The plan (``notebooks/reports.yml``) lists report pages × languages. Every parameter set is
-checked against the data before anything runs. Each page is executed with papermill in a
-worker process, cleaned of run-to-run noise, and rendered by :mod:`tspolicy.site`.
+The plan (``notebooks/reports.yml``) lists report pages × languages. A page is rebuilt only
+when its key (:mod:`tspolicy.cache`: notebook, parameters, the data it reads, package code,
+locked environment) differs from the one stored with the site; with nothing to rebuild, the
+build reads the plan, hashes, and exits, without loading pandas or matplotlib. Otherwise
+every parameter set is checked against the data before anything runs, and each page to
+rebuild is executed with papermill in a worker process (``--jobs``), cleaned of run-to-run
+noise, and rendered by :mod:`tspolicy.site` with one HTML exporter per worker.
 
 Nothing the user had is lost: the new site is written to a hidden folder beside the output
 and swapped in only when every page built. A page that fails is reported with its notebook,
 cell and error; the other pages still build, into ``<out>.failed/`` for inspection, while
 the previous site stays as it was. An interrupted build (Ctrl-C, SIGTERM, or a kill) never
-touches the previous site.
+touches the previous site or its cache.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import json
 import multiprocessing
 import os
 import shutil
@@ -27,7 +32,7 @@ from typing import Any
 
 import yaml
 
-from . import paths
+from . import cache, paths
 from .i18n import LANGUAGES
 
 PLAN = paths.NOTEBOOKS_DIR / "reports.yml"
@@ -55,12 +60,13 @@ class Job:
 
 @dataclass
 class Result:
-    """What building one page gave: success, or where and how it failed."""
+    """What building one page gave: success, or where and how it failed, and its timings."""
 
     job: Job
     ok: bool
     seconds: float
     error: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -73,34 +79,57 @@ class Plan:
     entries: list[dict[str, Any]] = field(default_factory=list)
 
     def jobs(
-        self, only: Sequence[str] | None = None, langs: Sequence[str] | None = None
+        self,
+        only: Sequence[str] | None = None,
+        langs: Sequence[str] | None = None,
+        shard: tuple[int, int] | None = None,
     ) -> list[Job]:
-        """The pages to build, optionally restricted to some names and languages."""
+        """The pages to build, restricted to some names, languages, or one shard ``(i, n)``.
+
+        Shard ``i`` of ``n`` takes every ``n``-th page of the plan (from the ``i``-th), in
+        the plan's order, so the ``n`` shards cover the plan exactly once.
+        """
         chosen = [e for e in self.entries if not only or e["name"] in only]
         languages = [lang for lang in self.languages if not langs or lang in langs]
-        return [
+        jobs = [
             Job(
                 e["name"],
                 e["report"],
                 self.path.parent / e["notebook"],
                 lang,
-                {**e.get("parameters", {}), "language": lang},
+                {**e["parameters"], "language": lang},
             )
             for e in chosen
             for lang in languages
         ]
+        if shard is not None:
+            index, count = shard
+            jobs = [job for position, job in enumerate(jobs) if position % count == index - 1]
+        return jobs
 
 
-def load_plan(path: str | Path = PLAN, data_dir: str | Path | None = None) -> Plan:
-    """Read and check the plan: notebooks exist, and every parameter set is valid for the data.
+def parse_shard(text: str) -> tuple[int, int]:
+    """Parse ``i/n`` (1 ≤ i ≤ n), as given to ``--shard``."""
+    try:
+        index, count = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise PlanError(f"--shard {text!r}: write i/n, e.g. 2/4") from None
+    if not 1 <= index <= count:
+        raise PlanError(f"--shard {text!r}: i must be between 1 and n")
+    return index, count
+
+
+def read_plan(path: str | Path = PLAN) -> Plan:
+    """Read the plan and check its structure (names, reports, notebooks, languages).
+
+    Cheap: the data are not loaded; :func:`validate_plan` checks the parameter values.
 
     Raises
     ------
     PlanError
         Naming the plan file, the entry and what is wrong.
     """
-    from .data import load_dataset
-    from .parameters import SPECS, ParameterError, check
+    from .parameters import SPECS
 
     path = Path(path)
     try:
@@ -115,7 +144,6 @@ def load_plan(path: str | Path = PLAN, data_dir: str | Path | None = None) -> Pl
     bad = [lang for lang in languages if lang not in LANGUAGES]
     if bad:
         raise PlanError(f"{path}: language '{bad[0]}' is not one of {', '.join(LANGUAGES)}")
-    dataset = load_dataset(data_dir)
     seen: set[str] = set()
     for i, entry in enumerate(raw["reports"], start=1):
         where = f"{path}: report #{i}"
@@ -129,19 +157,31 @@ def load_plan(path: str | Path = PLAN, data_dir: str | Path | None = None) -> Pl
             raise PlanError(f"{where}: report '{entry['report']}' is not one of {', '.join(SPECS)}")
         if not (path.parent / entry["notebook"]).is_file():
             raise PlanError(f"{where}: notebook {path.parent / entry['notebook']} not found")
-        parameters = entry.get("parameters") or {}
-        if "language" in parameters:
+        entry["parameters"] = entry.get("parameters") or {}
+        if "language" in entry["parameters"]:
             raise PlanError(f"{where}: set languages at the top of the plan, not as a parameter")
-        try:
-            check(
-                entry["report"],
-                {**parameters, "data_dir": str(data_dir) if data_dir else None},
-                dataset,
-            )
-        except ParameterError as exc:
-            raise PlanError(f"{where} ({entry['name']}): {exc}") from None
-        entry["parameters"] = parameters
     return Plan(path, list(languages), list(raw.get("figures", [])), raw["reports"])
+
+
+def validate_plan(plan: Plan, data_dir: str | Path | None = None) -> None:
+    """Check every entry's parameters against the data: names and values, strictly."""
+    from .data import load_dataset
+    from .parameters import ParameterError, check
+
+    dataset = load_dataset(data_dir)
+    for i, entry in enumerate(plan.entries, start=1):
+        given = {**entry["parameters"], "data_dir": str(data_dir) if data_dir else None}
+        try:
+            check(entry["report"], given, dataset)
+        except ParameterError as exc:
+            raise PlanError(f"{plan.path}: report #{i} ({entry['name']}): {exc}") from None
+
+
+def load_plan(path: str | Path = PLAN, data_dir: str | Path | None = None) -> Plan:
+    """Read the plan and check it entirely, parameter values included."""
+    plan = read_plan(path)
+    validate_plan(plan, data_dir)
+    return plan
 
 
 # --------------------------------------------------------------------------- one page
@@ -152,10 +192,28 @@ def _parameters_cell(notebook: Path) -> int:
     import nbformat
 
     cells = nbformat.read(notebook, as_version=4).cells
-    tagged = [
-        i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])
-    ]
+    tags = [c.get("metadata", {}).get("tags", []) for c in cells]
+    tagged = [i for i, t in enumerate(tags) if "parameters" in t]
     return tagged[0] if tagged else -1
+
+
+def _timings(nb, total: float) -> dict[str, float]:
+    """Split papermill's run into kernel start, imports (the first cell after the
+    parameters: ``report.start``), and the rest of the execution, from its cell timings."""
+    durations = [
+        float(c.metadata.get("papermill", {}).get("duration") or 0.0)
+        for c in nb.cells
+        if c.cell_type == "code"
+        and "parameters" not in c.metadata.get("tags", [])
+        and "injected-parameters" not in c.metadata.get("tags", [])
+    ]
+    imports = durations[0] if durations else 0.0
+    execution = sum(durations[1:])
+    return {
+        "kernel": max(total - imports - execution, 0.0),
+        "imports": imports,
+        "execution": execution,
+    }
 
 
 def build_page(
@@ -169,7 +227,7 @@ def build_page(
     """Execute one notebook and write its executed copy and HTML page under ``out``.
 
     Runs in a worker process; never raises: a failure is returned with its notebook, cell
-    and error.
+    and error. The kernel's output goes to ``out/.logs/<lang>-<name>.log``, whole.
     """
     import nbformat
     import papermill
@@ -186,7 +244,6 @@ def build_page(
         parameters["data_dir"] = str(data_dir)
     log = out / ".logs" / f"{job.lang}-{job.name}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    # The kernel writes to this process's stderr; keep each page's output whole, apart.
     saved_stderr = os.dup(2)
     with log.open("wb") as handle:
         os.dup2(handle.fileno(), 2)
@@ -214,21 +271,29 @@ def build_page(
     finally:
         os.dup2(saved_stderr, 2)
         os.close(saved_stderr)
-    nb = clean_notebook(nbformat.read(executed, as_version=4), job.parameters)
-    nbformat.write(nb, executed)
-    page = render_report(
-        nb,
-        name=job.name,
-        report=job.report,
-        notebook=job.notebook.name,
-        lang=job.lang,
-        parameters=job.parameters,
-        version=version,
-        languages=languages,
-        include_code=include_code,
-    )
-    (target / f"{job.name}.html").write_text(page, encoding="utf-8")
-    return Result(job, True, time.monotonic() - start)
+    executed_at = time.monotonic()
+    try:
+        nb = nbformat.read(executed, as_version=4)
+        timings = _timings(nb, executed_at - start)
+        nb = clean_notebook(nb, job.parameters)
+        nbformat.write(nb, executed)
+        page = render_report(
+            nb,
+            name=job.name,
+            report=job.report,
+            notebook=job.notebook.name,
+            lang=job.lang,
+            parameters=job.parameters,
+            version=version,
+            languages=languages,
+            include_code=include_code,
+        )
+        (target / f"{job.name}.html").write_text(page, encoding="utf-8")
+    except Exception as exc:  # the export must not take the build down either
+        error = f"{job.notebook.name}: exporting to HTML failed: {type(exc).__name__}: {exc}"
+        return Result(job, False, time.monotonic() - start, error)
+    timings["export"] = time.monotonic() - executed_at
+    return Result(job, True, time.monotonic() - start, timings=timings)
 
 
 # --------------------------------------------------------------------------- the site
@@ -242,15 +307,21 @@ class BuildReport:
     results: list[Result]
     figures: list[Path]
     seconds: float
+    reasons: dict[str, str] = field(default_factory=dict)  # page → why (re)built or up to date
 
     @property
     def failed(self) -> list[Result]:
         """Pages that did not build."""
         return [r for r in self.results if not r.ok]
 
+    @property
+    def rebuilt(self) -> list[str]:
+        """Pages that were executed in this build."""
+        return [r.job.key for r in self.results]
+
 
 def _recover(out: Path) -> None:
-    """Undo a build killed between its two renames, and remove stale temporary folders."""
+    """Undo a build killed between its two renames; remove stale temporary folders."""
     for leftover in out.parent.glob(f".{out.name}.old-*"):
         if not out.exists():
             leftover.rename(out)
@@ -272,7 +343,7 @@ class _Terminated(Exception):
     pass
 
 
-def _on_sigterm(signum, frame):  # pragma: no cover - exercised through a subprocess test
+def _on_sigterm(signum, frame):  # exercised through a subprocess test
     raise _Terminated()
 
 
@@ -288,30 +359,84 @@ def write_figures(
     return written
 
 
+def _side_keys(plan: Plan, data_dir, code: str, environment: str) -> dict[str, str]:
+    """Keys of what is not a page: the index (plan, data, code) and the figures."""
+    every_table = cache.data_view("overview", data_dir)
+    index = {
+        "entries": plan.entries,
+        "languages": plan.languages,
+        "data": every_table,
+        "code": code,
+    }
+    figures = {"kinds": plan.figures, "data": every_table, "code": code, "environment": environment}
+    return {name: cache.key(parts) for name, parts in (("index", index), ("figures", figures))}
+
+
+def _pool_run(
+    todo, staging, data_dir, include_code, versions, languages, jobs, progress
+) -> list[Result]:
+    from tqdm.auto import tqdm
+
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    context = multiprocessing.get_context("spawn")
+    results: list[Result] = []
+    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [
+            pool.submit(
+                build_page, job, staging, data_dir, include_code, versions[job.key], languages
+            )
+            for job in todo
+        ]
+        bar = tqdm(total=len(futures), unit="page", disable=not progress, file=sys.stderr)
+        try:
+            for future in cf.as_completed(futures):
+                result = future.result()
+                results.append(result)
+                bar.set_postfix_str(result.job.key)
+                bar.update()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.kill()  # stop the workers now; their kernels die with them
+            raise
+        finally:
+            bar.close()
+    return results
+
+
 def build(
     *,
     plan_path: str | Path = PLAN,
     out: str | Path = paths.REPORTS_DIR,
     only: Sequence[str] | None = None,
     langs: Sequence[str] | None = None,
+    shard: tuple[int, int] | None = None,
     jobs: int | None = None,
+    force: bool = False,
     include_code: bool = False,
     data_dir: str | Path | None = None,
     figures_dir: str | Path | None = paths.FIGURES_DIR,
     progress: bool = True,
 ) -> BuildReport:
-    """Build the site described by the plan.
+    """Build what changed in the site described by the plan.
 
     Parameters
     ----------
     plan_path
         The plan file (default ``notebooks/reports.yml``).
     out
-        The site folder (default ``reports/``); replaced only when every page built.
+        The site folder (default ``reports/``); replaced only when every page built. Its
+        ``.cache/`` holds the keys of the pages it contains.
     only, langs
-        Restrict to these page names and languages. The rest of a previous site is kept.
+        Restrict to these page names and languages; the rest of the site is kept.
+    shard
+        ``(i, n)``: build shard ``i`` of ``n`` of the plan's pages (pages only: no index and
+        no figures; see the README for merging shards).
     jobs
         Pages built at once (default: the number of cores).
+    force
+        Rebuild every selected page, whatever the cache says.
     include_code
         Show the notebooks' code in the pages.
     data_dir
@@ -321,72 +446,131 @@ def build(
     progress
         Show a progress bar.
     """
-    from tqdm.auto import tqdm
-
-    from .site import data_version, render_index
-
     started = time.monotonic()
     out = Path(out).resolve()
-    plan = load_plan(plan_path, data_dir)
-    todo = plan.jobs(only, langs)
-    if not todo:
-        raise PlanError(f"{plan.path}: nothing to build for --only {only} --lang {langs}")
-    version = data_version(data_dir)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    plan = read_plan(plan_path)
+    selected = plan.jobs(only, langs, shard)
+    if not selected:
+        raise PlanError(
+            f"{plan.path}: nothing to build for --only {only} --lang {langs} --shard {shard}"
+        )
+    partial = bool(only or langs or shard)
     _recover(out)
+    code, environment = cache.code_hash(), cache.environment_hash()
+    # The data folder's path is not part of a key: the data's content is (cache.data_view).
+    options = {"include_code": include_code}
+    parts = {
+        job.key: cache.components(
+            notebook=job.notebook,
+            name=job.name,
+            report=job.report,
+            lang=job.lang,
+            parameters=job.parameters,
+            options=options,
+            data_dir=data_dir,
+            code=code,
+            environment=environment,
+        )
+        for job in selected
+    }
+    reasons = {
+        job.key: cache.explain(
+            cache.read_key(out, job.lang, job.name),
+            parts[job.key],
+            (out / f"{job.key}.html").is_file(),
+            force,
+        )
+        for job in selected
+    }
+    todo = [job for job in selected if reasons[job.key] != "up to date"]
+    side = _side_keys(plan, data_dir, code, environment)
+    stored = _read_side(out)
+    write_index = not shard and (
+        stored.get("index") != side["index"] or not (out / "index.html").is_file() or bool(todo)
+    )
+    write_figs = (
+        bool(figures_dir)
+        and not shard
+        and (
+            force
+            or stored.get("figures") != side["figures"]
+            or not all(
+                (Path(figures_dir) / f"{kind}.{ext}").is_file()
+                for kind in plan.figures
+                for ext in ("svg", "png")
+            )
+        )
+    )
+    if not todo and not write_index and not write_figs:
+        return BuildReport(out, [], [], time.monotonic() - started, reasons)
+
+    validate_plan(plan, data_dir)
+    from .site import data_version, render_index
+
+    out.parent.mkdir(parents=True, exist_ok=True)
     staging = out.parent / f".{out.name}.building-{os.getpid()}"
-    if out.exists() and (only or langs):
-        shutil.copytree(out, staging)  # a partial build keeps the pages it does not rebuild
+    if out.exists():
+        shutil.copytree(out, staging, symlinks=True)  # pages that are up to date are kept
     else:
         staging.mkdir()
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-    previous = signal.signal(signal.SIGTERM, _on_sigterm)
-    results: list[Result] = []
-    try:
-        context = multiprocessing.get_context("spawn")
-        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = [
-                pool.submit(
-                    build_page,
-                    job,
-                    staging,
-                    str(data_dir) if data_dir else None,
-                    include_code,
-                    version,
-                    plan.languages,
+    if not partial:  # pages no longer in the plan leave the site
+        wanted = {job.key for job in selected}
+        for page in list(staging.glob("*/*.html")) + list(staging.glob("*/*.ipynb")):
+            if f"{page.parent.name}/{page.stem}" not in wanted:
+                page.unlink()
+                (staging / cache.CACHE_DIR / page.parent.name / f"{page.stem}.json").unlink(
+                    missing_ok=True
                 )
-                for job in todo
-            ]
-            bar = tqdm(total=len(futures), unit="page", disable=not progress, file=sys.stderr)
-            try:
-                for future in cf.as_completed(futures):
-                    result = future.result()
-                    results.append(result)
-                    bar.set_postfix_str(result.job.key)
-                    bar.update()
-            except BaseException:
-                for future in futures:
-                    future.cancel()
-                for process in list(getattr(pool, "_processes", {}).values()):
-                    process.kill()  # stop kernels' parents now; their kernels die with them
-                raise
-            finally:
-                bar.close()
-        results.sort(key=lambda r: (r.job.name, plan.languages.index(r.job.lang)))
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        versions = {key: cache.data_version(p) for key, p in parts.items()}
+        results = (
+            _pool_run(
+                todo,
+                staging,
+                str(data_dir) if data_dir else None,
+                include_code,
+                versions,
+                plan.languages,
+                jobs,
+                progress,
+            )
+            if todo
+            else []
+        )
+        order = {job.key: i for i, job in enumerate(selected)}
+        results.sort(key=lambda r: order[r.job.key])
         if any(not r.ok for r in results):
             failed = out.parent / f"{out.name}.failed"
             shutil.rmtree(failed, ignore_errors=True)
             staging.rename(failed)
-            return BuildReport(failed, results, [], time.monotonic() - started)
+            return BuildReport(failed, results, [], time.monotonic() - started, reasons)
+        for result in results:
+            cache.write_key(staging, result.job.lang, result.job.name, parts[result.job.key])
         shutil.rmtree(staging / ".logs", ignore_errors=True)
-        (staging / "index.html").write_text(
-            render_index(plan.entries, plan.languages, version), encoding="utf-8"
-        )
-        figures = write_figures(plan.figures, Path(figures_dir), data_dir) if figures_dir else []
+        if write_index:
+            page = render_index(plan.entries, plan.languages, data_version(data_dir))
+            (staging / "index.html").write_text(page, encoding="utf-8")
+        figures = write_figures(plan.figures, Path(figures_dir), data_dir) if write_figs else []
+        if not shard:
+            _write_side(staging, side)
         _swap(staging, out)
         shutil.rmtree(out.parent / f"{out.name}.failed", ignore_errors=True)
-        return BuildReport(out, results, figures, time.monotonic() - started)
+        return BuildReport(out, results, figures, time.monotonic() - started, reasons)
     finally:
         signal.signal(signal.SIGTERM, previous)
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _read_side(out: Path) -> dict[str, str]:
+    try:
+        return json.loads((out / cache.CACHE_DIR / "site.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_side(staging: Path, side: dict[str, str]) -> None:
+    path = staging / cache.CACHE_DIR / "site.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(side, sort_keys=True, indent=1) + "\n", encoding="utf-8")

@@ -35,11 +35,9 @@ from . import formatting as fmt
 from .context import CHILD_ENDANGERMENT, ContextSeries, load_context, meta_sum
 from .corroborate import claim_keys, corroborate
 from .data import load_dataset
+from .groups import CONTENT, ENFORCEMENT, RANK, SHARE  # re-exported for callers
 from .i18n import check_language, event_text, join, metric_text, name, t
 
-SHARE, RANK = "recruitment_platform_share", "recruitment_platform_rank"
-ENFORCEMENT = ("victims_rescued", "traffickers_arrested", "perpetrators_convicted")
-CONTENT = "content_reported"
 LOWER_BOUNDS = frozenset({"more_than", "at_least"})
 WIDTH_IN = 8.0  # 800 px at the 100 dpi of the theme: legible at 800 px wide
 FONT = "DejaVu Sans"

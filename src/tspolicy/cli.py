@@ -152,8 +152,8 @@ def cmd_gallery(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """Build the reports: execute the plan's notebooks and write the site and figures."""
-    from .build import PlanError, build
+    """Build what changed: execute the plan's notebooks and write the site and figures."""
+    from .build import PlanError, build, parse_shard
     from .data import DataError
 
     try:
@@ -162,7 +162,9 @@ def cmd_build(args: argparse.Namespace) -> int:
             out=args.out,
             only=args.only,
             langs=args.lang,
+            shard=parse_shard(args.shard) if args.shard else None,
             jobs=args.jobs,
+            force=args.force,
             include_code=args.include_code,
             data_dir=args.data_dir,
             figures_dir=None if args.no_figures else paths.FIGURES_DIR,
@@ -171,6 +173,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     except (PlanError, DataError) as exc:
         print(f"tspolicy: {exc}", file=sys.stderr)
         return 2
+    if args.explain:
+        for page, reason in result.reasons.items():
+            print(f"{page:<28} {reason}")
     for r in result.results:
         mark = "ok  " if r.ok else "FAIL"
         print(f"{mark} {r.job.key:<28} {r.seconds:5.1f} s{'  ' + r.error if r.error else ''}")
@@ -181,9 +186,14 @@ def cmd_build(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    fresh = len(result.reasons) - len(result.results)
+    if not result.results and not result.figures:
+        print(f"Nothing to rebuild: {fresh} page(s) up to date ({result.seconds:.2f} s).")
+        return 0
     print(
-        f"Built {len(result.results)} page(s) and {len(result.figures)} figure file(s) in "
-        f"{result.seconds:.1f} s: open {result.out / 'index.html'}"
+        f"Rebuilt {len(result.results)} page(s) ({fresh} up to date) and wrote "
+        f"{len(result.figures)} figure file(s) in {result.seconds:.1f} s: "
+        f"open {result.out / 'index.html'}"
     )
     return 0
 
@@ -255,8 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
         "build",
         help="run the report notebooks and write reports/ (HTML) and figures/",
         description="Execute the plan's notebooks with papermill in every language, export "
-        "them as self-contained HTML, and write the figures papers embed. The previous "
-        "reports/ is replaced only when every page built.",
+        "them as self-contained HTML, and write the figures papers embed. Only pages whose "
+        "notebook, parameters, data, package code or environment changed are rebuilt. The "
+        "previous reports/ is replaced only when every page built.",
     )
     bld.add_argument(
         "--plan",
@@ -273,6 +284,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang", nargs="+", choices=["en", "fr", "ar"], help="build only these languages"
     )
     bld.add_argument("--jobs", type=int, help="pages built at once (default: number of cores)")
+    bld.add_argument(
+        "--force", action="store_true", help="rebuild every selected page, whatever the cache says"
+    )
+    bld.add_argument(
+        "--explain", action="store_true", help="say why each page was or was not rebuilt"
+    )
+    bld.add_argument(
+        "--shard", metavar="I/N", help="build shard I of N of the pages (no index, no figures)"
+    )
     bld.add_argument(
         "--include-code", action="store_true", help="show the notebooks' code in the pages"
     )

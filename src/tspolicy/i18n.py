@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import yaml
+
+if TYPE_CHECKING:  # pandas is not needed to know the languages (the no-op build uses them)
+    import pandas as pd
 
 #: The report languages, as BCP 47 tags.
 LANGUAGES = ("en", "fr", "ar")

@@ -12,13 +12,15 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from . import charts
-from .data import Dataset
+from . import groups
 from .i18n import LANGUAGES
+
+if TYPE_CHECKING:  # the plan's structure is read without pandas (fast no-op builds)
+    import pandas as pd
+
+    from .data import Dataset
 
 NOTEBOOKS = {
     "overview": "00_overview.ipynb",
@@ -57,7 +59,7 @@ def _rows(dataset: Dataset, metrics: Iterable[str]) -> pd.DataFrame:
 
 
 def _years(dataset: Dataset) -> list[int]:
-    rows = _rows(dataset, [charts.SHARE, charts.RANK])
+    rows = _rows(dataset, [groups.SHARE, groups.RANK])
     return sorted({int(y) for y in rows["period_start"].dropna()})
 
 
@@ -66,7 +68,7 @@ def _platforms(metrics: Iterable[str]) -> Callable[[Dataset], list[str]]:
 
 
 def _geographies(ds: Dataset) -> list[str]:
-    return sorted(_rows(ds, charts.ENFORCEMENT)["geography"].dropna().astype(str).unique())
+    return sorted(_rows(ds, groups.ENFORCEMENT)["geography"].dropna().astype(str).unique())
 
 
 def _ncmec_years(ds: Dataset) -> list[int]:
@@ -87,7 +89,7 @@ SPECS: dict[str, tuple[Parameter, ...]] = {
             "highlight",
             "Facebook",
             "Platform drawn in the accent colour",
-            _platforms([charts.SHARE, charts.RANK]),
+            _platforms([groups.SHARE, groups.RANK]),
         ),
     ),
     "enforcement": (
@@ -96,7 +98,7 @@ SPECS: dict[str, tuple[Parameter, ...]] = {
             "organisation",
             "International Justice Mission (IJM)",
             "Organisation whose cases they are",
-            _platforms(charts.ENFORCEMENT),
+            _platforms(groups.ENFORCEMENT),
         ),
     ),
     "content_counts": (
@@ -104,7 +106,7 @@ SPECS: dict[str, tuple[Parameter, ...]] = {
             "platforms",
             ["Facebook", "Instagram"],
             "Platforms to show",
-            _platforms([charts.CONTENT]),
+            _platforms([groups.CONTENT]),
             many=True,
         ),
         Parameter(

@@ -58,6 +58,11 @@ def clean_notebook(
     )
     for index, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{index}"
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            # Rewritten from the report's parameters alone: no machine-specific data path.
+            from papermill.translators import PythonTranslator
+
+            cell.source = PythonTranslator.codify(dict(parameters), comment="Parameters")
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":

@@ -1,0 +1,216 @@
+"""The build cache never serves a stale page: after any change, the incremental site is
+byte-identical to a fresh build, and only the pages that depend on the change re-run."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from conftest import read_rows, write_rows
+from tspolicy import cache, paths
+from tspolicy.build import Plan, PlanError, build, parse_shard, read_plan
+from tspolicy.parameters import NOTEBOOKS
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _build(project, out: Path, **options):
+    result = build(
+        plan_path=project["plan"],
+        out=out,
+        data_dir=project["data"],
+        figures_dir=None,
+        progress=False,
+        **options,
+    )
+    assert not result.failed, [r.error for r in result.failed]
+    return result
+
+
+def _check_against_fresh(project, out: Path) -> None:
+    fresh = project["tmp"] / "fresh"
+    _build(project, fresh)
+    assert _tree(out) == _tree(fresh), "the incremental site equals a fresh build"
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    """A plan (English only, every report), its data, and the site built from them, once."""
+    root = tmp_path_factory.mktemp("base")
+    folder = root / "notebooks"
+    shutil.copytree(paths.NOTEBOOKS_DIR, folder, ignore=shutil.ignore_patterns("*.yml"))
+    plan = yaml.safe_load((paths.NOTEBOOKS_DIR / "reports.yml").read_text(encoding="utf-8"))
+    plan["languages"] = ["en"]
+    (folder / "reports.yml").write_text(yaml.safe_dump(plan), encoding="utf-8")
+    shutil.copytree(paths.DATA_DIR, root / "data")
+    project = {"plan": folder / "reports.yml", "data": root / "data", "tmp": root}
+    _build(project, root / "site")
+    return root
+
+
+@pytest.fixture
+def project(tmp_path, base):
+    """A copy of the base project and its built site, which a test may change."""
+    for name in ("notebooks", "data", "site"):
+        shutil.copytree(base / name, tmp_path / name, symlinks=True)
+    return {
+        "plan": tmp_path / "notebooks" / "reports.yml",
+        "data": tmp_path / "data",
+        "tmp": tmp_path,
+    }
+
+
+def test_nothing_changed_builds_nothing(project):
+    out = project["tmp"] / "site"
+    before = _tree(out)
+    again = _build(project, out)
+    assert again.rebuilt == [] and set(again.reasons.values()) == {"up to date"}
+    assert _tree(out) == before
+
+
+def test_one_figure_rebuilds_only_the_pages_reading_it(project):
+    out = project["tmp"] / "site"
+    path = project["data"] / "figures.csv"
+    rows = read_rows(path)
+    next(r for r in rows if r[0] == "F013")[rows[0].index("value")] = "1480"  # IJM rescued
+    write_rows(path, rows)
+    result = _build(project, out)
+    assert sorted(result.rebuilt) == ["en/enforcement", "en/overview", "en/sources"]
+    assert result.reasons["en/enforcement"] == "rebuilt: data changed (figures.csv)"
+    assert result.reasons["en/platform_shares"] == "up to date"
+    _check_against_fresh(project, out)
+
+
+def test_a_context_series_rebuilds_the_pages_showing_it(project):
+    out = project["tmp"] / "site"
+    path = project["data"] / "context" / "ncmec_reports_by_platform.csv"
+    rows = read_rows(path)
+    rows[-1][-1] = str(int(rows[-1][-1]) + 1)
+    write_rows(path, rows)
+    assert sorted(_build(project, out).rebuilt) == ["en/content_counts", "en/overview"]
+
+
+def test_an_event_rebuilds_the_timeline(project):
+    out = project["tmp"] / "site"
+    path = project["data"] / "events.csv"
+    rows = read_rows(path)
+    rows[1][rows[0].index("event")] = rows[1][rows[0].index("event")] + " (reworded)"
+    write_rows(path, rows)
+    assert sorted(_build(project, out).rebuilt) == ["en/overview", "en/sources", "en/timeline"]
+
+
+def test_a_notebook_change_rebuilds_its_page(project):
+    out = project["tmp"] / "site"
+    path = project["plan"].parent / NOTEBOOKS["timeline"]
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("rep.narrative()"))
+    nbformat.write(nb, path)
+    result = _build(project, out)
+    assert (
+        result.rebuilt == ["en/timeline"]
+        and result.reasons["en/timeline"] == "rebuilt: notebook changed"
+    )
+    _check_against_fresh(project, out)
+
+
+def test_a_parameter_change_rebuilds_its_page(project):
+    out = project["tmp"] / "site"
+    plan = yaml.safe_load(project["plan"].read_text(encoding="utf-8"))
+    next(e for e in plan["reports"] if e["name"] == "platform_shares")["parameters"][
+        "highlight"
+    ] = "Instagram"
+    project["plan"].write_text(yaml.safe_dump(plan), encoding="utf-8")
+    result = _build(project, out)
+    assert result.rebuilt == ["en/platform_shares"]
+    assert result.reasons["en/platform_shares"] == "rebuilt: parameters or options changed"
+
+
+def test_package_code_or_environment_change_rebuilds_everything(project, monkeypatch):
+    out = project["tmp"] / "site"
+    monkeypatch.setattr(cache, "code_hash", lambda: "changed code")
+    result = _build(project, out, only=["timeline"])
+    assert result.reasons == {"en/timeline": "rebuilt: tspolicy package code changed"}
+    monkeypatch.setattr(cache, "environment_hash", lambda: "changed lock")
+    result = _build(project, out, only=["timeline"])
+    assert result.reasons == {"en/timeline": "rebuilt: locked environment changed"}
+    assert result.rebuilt == ["en/timeline"]
+
+
+def test_code_hash_covers_templates_and_strings():
+    assert cache.code_hash() == cache.code_hash()
+    files = [
+        p.name for p in paths.PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    ]
+    assert "strings.yaml" in files and "report.html.j2" in files  # what the hash reads
+
+
+def test_force_and_a_deleted_page(project):
+    out = project["tmp"] / "site"
+    assert _build(project, out, force=True, only=["timeline"]).rebuilt == ["en/timeline"]
+    (out / "en/timeline.html").unlink()
+    result = _build(project, out)
+    assert (
+        result.rebuilt == ["en/timeline"]
+        and result.reasons["en/timeline"] == "rebuilt: the page file is missing"
+    )
+
+
+def test_a_failed_build_leaves_the_cache_true(project):
+    out = project["tmp"] / "site"
+    keys = _tree(out / cache.CACHE_DIR)
+    path = project["plan"].parent / NOTEBOOKS["timeline"]
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[-1].source = "raise RuntimeError('boom')"
+    nbformat.write(nb, path)
+    result = build(
+        plan_path=project["plan"],
+        out=out,
+        data_dir=project["data"],
+        figures_dir=None,
+        progress=False,
+    )
+    assert result.failed and _tree(out / cache.CACHE_DIR) == keys
+
+
+def test_shards_cover_the_plan_exactly_once():
+    plan = read_plan()
+    everything = [job.key for job in plan.jobs()]
+    for count in (1, 2, 3, 4, 7, 40):
+        pages = [job.key for i in range(1, count + 1) for job in plan.jobs(shard=(i, count))]
+        assert sorted(pages) == sorted(everything), count
+
+
+@pytest.mark.parametrize("text", ["0/2", "3/2", "a/b", "2"])
+def test_bad_shard(text):
+    with pytest.raises(PlanError, match="--shard"):
+        parse_shard(text)
+
+
+def test_sharded_builds_merge_into_the_full_site(project, base):
+    shards = []
+    for i in (1, 2):
+        out = project["tmp"] / f"shard-{i}"  # fresh folders: each shard builds its pages
+        result = _build(project, out, shard=(i, 2))
+        assert not (out / "index.html").exists()
+        shards.append((out, result.rebuilt))
+    assert sorted(shards[0][1] + shards[1][1]) == sorted(f"en/{n}" for n in NOTEBOOKS)
+    merged = project["tmp"] / "merged"
+    for out, _ in shards:
+        shutil.copytree(out, merged, dirs_exist_ok=True)
+    final = _build(project, merged)
+    assert final.rebuilt == [] and (merged / "index.html").is_file()
+    assert _tree(merged) == _tree(base / "site"), "the merged shards equal the full build"
+
+
+def test_jobs_are_plan_objects():
+    assert isinstance(read_plan(), Plan)
