@@ -28,12 +28,12 @@ test: $(STAMP) ## Run every test (pytest)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP) ## Check style with ruff (lint and format)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 
 format: $(STAMP) ## Reformat the code with ruff
-	$(BIN)/ruff check --fix src tests
-	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks
 
 validate: $(STAMP) ## Validate data/ (schema and curation rules)
 	$(BIN)/tspolicy validate

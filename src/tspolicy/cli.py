@@ -179,6 +179,16 @@ def cmd_build(args: argparse.Namespace) -> int:
     for r in result.results:
         mark = "ok  " if r.ok else "FAIL"
         print(f"{mark} {r.job.key:<28} {r.seconds:5.1f} s{'  ' + r.error if r.error else ''}")
+    if args.timings and result.results:
+        stages = ("kernel", "imports", "execution", "export")
+        done = [r for r in result.results if r.ok]
+        print(
+            "mean seconds per page: "
+            + ", ".join(
+                f"{stage} {sum(r.timings.get(stage, 0.0) for r in done) / max(len(done), 1):.2f}"
+                for stage in stages
+            )
+        )
     if result.failed:
         print(
             f"{len(result.failed)} of {len(result.results)} page(s) failed; the previous site "
@@ -289,6 +299,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bld.add_argument(
         "--explain", action="store_true", help="say why each page was or was not rebuilt"
+    )
+    bld.add_argument(
+        "--timings",
+        action="store_true",
+        help="print where the pages' time went (kernel start, imports, execution, export)",
     )
     bld.add_argument(
         "--shard", metavar="I/N", help="build shard I of N of the pages (no index, no figures)"
