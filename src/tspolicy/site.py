@@ -89,7 +89,9 @@ def _css() -> str:
     return files("tspolicy").joinpath("templates/site/style.css").read_text(encoding="utf-8")
 
 
+@lru_cache(maxsize=2)
 def _exporter(include_code: bool):
+    """One HTML exporter per process and option, reused for every page a worker renders."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
