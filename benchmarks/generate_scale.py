@@ -33,12 +33,17 @@ def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
         writer.writerows(rows)
 
 
-def generate(factor: int, target: Path) -> Path:
-    """Write the k-times plan and data under ``target``; return the plan's path."""
+def generate(factor: int, target: Path, data_factor: int | None = None) -> Path:
+    """Write the k-times plan and data under ``target``; return the plan's path.
+
+    ``data_factor`` scales the data apart from the plan (default: as much as the plan;
+    1 keeps the shipped data, to see how a build grows with the number of pages alone).
+    """
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(ROOT / "data", target / "data")
     data = target / "data"
+    plan_factor, factor = factor, data_factor or factor
     header, sources = _table(data / "sources.csv")
     doc = header.index("document_id")
     _write(
@@ -68,7 +73,7 @@ def generate(factor: int, target: Path) -> Path:
     plan = yaml.safe_load((ROOT / "notebooks" / "reports.yml").read_text(encoding="utf-8"))
     plan["reports"] = [
         {**entry, "name": f"{entry['name']}-{k:03d}" if k else entry["name"]}
-        for k in range(factor)
+        for k in range(plan_factor)
         for entry in plan["reports"]
     ]
     notebooks = target / "notebooks"

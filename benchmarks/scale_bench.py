@@ -30,6 +30,9 @@ def main() -> None:
         "--lang", nargs="+", default=["en"], help="languages to build (default: en)"
     )
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
+    parser.add_argument(
+        "--plan-only", action="store_true", help="scale the plan only; keep the shipped data"
+    )
     args = parser.parse_args()
     print(
         f"machine: {platform.platform()}, {os.cpu_count()} cores, "
@@ -38,7 +41,7 @@ def main() -> None:
     print(f"{'factor':>6} {'pages':>6} {'figures':>8} {'seconds':>8} {'s/page':>7} {'peak MB':>8}")
     for factor in args.factors:
         with tempfile.TemporaryDirectory(prefix=f"tspolicy-scale{factor}-") as tmp:
-            plan = generate(factor, Path(tmp) / "project")
+            plan = generate(factor, Path(tmp) / "project", 1 if args.plan_only else None)
             data = plan.parent.parent / "data"
             figures = sum(1 for _ in (data / "figures.csv").open(encoding="utf-8")) - 1
             command = [
