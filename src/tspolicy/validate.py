@@ -588,6 +588,15 @@ def _document_texts(report: Report, sources: _Table | None) -> dict[str, str]:
     return texts
 
 
+def _unknown(
+    report: Report, table: _Table, row: int, fld: str, what: str, value: str, known, fix: str
+) -> None:
+    """Report an id that names nothing, suggesting the closest known one."""
+    close = difflib.get_close_matches(value, list(known), n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    report.error(table.file, row, fld, f"{what} '{value}'{hint}", fix)
+
+
 def _check_document_link(
     report: Report, table: _Table, row: int, record: dict[str, str], documents: dict | None
 ) -> bool:
@@ -595,13 +604,14 @@ def _check_document_link(
     if documents is None or not table.good(row, "document_id"):
         return False
     if doc not in documents:
-        close = difflib.get_close_matches(doc, list(documents), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        report.error(
-            table.file,
+        _unknown(
+            report,
+            table,
             row,
             "document_id",
-            f"unknown document '{doc}'{hint}",
+            "unknown document",
+            doc,
+            documents,
             "use a document_id from sources.csv, or add the document there first",
         )
         return False
@@ -664,13 +674,14 @@ def _check_figures(
         metric, unit = r["metric"], r["unit"]
         if units is not None and table.good(row, "metric"):
             if metric not in units:
-                close = difflib.get_close_matches(metric, list(units), n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                report.error(
-                    table.file,
+                _unknown(
+                    report,
+                    table,
                     row,
                     "metric",
-                    f"unknown metric '{metric}'{hint}",
+                    "unknown metric",
+                    metric,
+                    units,
                     "use a metric from metrics.csv, or add it there with its labels, "
                     "definition and caveat",
                 )
@@ -853,13 +864,14 @@ def _check_primary_checks(report: Report, table: _Table, figures: _Table, events
             )
             continue
         if not is_event and claim not in by_claim:
-            close = difflib.get_close_matches(claim, list(by_claim), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            report.error(
-                table.file,
+            _unknown(
+                report,
+                table,
                 row,
                 "claim",
-                f"no figure makes the claim '{claim}'{hint}",
+                "no figure makes the claim",
+                claim,
+                by_claim,
                 "use a claim key as `tspolicy corroborate` prints it: metric|subject|period",
             )
             continue
