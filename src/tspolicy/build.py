@@ -339,8 +339,8 @@ def _swap(new: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-class _Terminated(Exception):
-    pass
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is: clean up, keep the previous site, exit 130."""
 
 
 def _on_sigterm(signum, frame):  # exercised through a subprocess test
