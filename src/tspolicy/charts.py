@@ -505,6 +505,21 @@ def ncmec_comparison(series: ContextSeries, lang: str, year: int = 2022) -> Comp
     )
 
 
+def default_context(
+    lang: str, data_dir: str | os.PathLike[str] | None = None, ncmec_year: int = 2022
+) -> list[Comparison]:
+    """The context the counts chart shows by default: Meta's child-endangerment content
+    actioned in 2022 Q1–Q3 and NCMEC's CyberTipline reports for ``ncmec_year``."""
+    return [
+        meta_comparison(
+            load_context("meta_content_actioned", data_dir), lang, areas=CHILD_ENDANGERMENT
+        ),
+        ncmec_comparison(
+            load_context("ncmec_reports_by_platform", data_dir), lang, year=ncmec_year
+        ),
+    ]
+
+
 def content_counts(
     figures: pd.DataFrame,
     metrics: pd.DataFrame,
@@ -844,12 +859,7 @@ def make(
             ds.figures, ds.metrics, ds.sources, lang=lang, checks=ds.primary_checks, **options
         )
     if kind == "content_counts" and "context" not in options:
-        options["context"] = [
-            meta_comparison(
-                load_context("meta_content_actioned", data_dir), lang, areas=CHILD_ENDANGERMENT
-            ),
-            ncmec_comparison(load_context("ncmec_reports_by_platform", data_dir), lang, year=2022),
-        ]
+        options["context"] = default_context(lang, data_dir)
     function = {
         "platform_shares": platform_shares,
         "enforcement_outcomes": enforcement_outcomes,

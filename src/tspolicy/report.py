@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import charts
-from .context import CHILD_ENDANGERMENT, load_context
+from .context import load_context
 from .data import Dataset, load_dataset
 from .i18n import metric_text, name, t
 from .narrative import escape_markdown, narrative
@@ -67,19 +67,6 @@ class Report:
         description = escape_markdown(t(f"report.{self.name}.description", self.lang))
         return _markdown(f"# {title}\n\n{description}\n")
 
-    def _context(self) -> list[charts.Comparison]:
-        data_dir = self.params["data_dir"]
-        return [
-            charts.meta_comparison(
-                load_context("meta_content_actioned", data_dir), self.lang, areas=CHILD_ENDANGERMENT
-            ),
-            charts.ncmec_comparison(
-                load_context("ncmec_reports_by_platform", data_dir),
-                self.lang,
-                year=self.params.get("ncmec_year", 2022),
-            ),
-        ]
-
     def chart(self, kind: str | None = None) -> charts.Chart:
         """The report's chart (or another ``kind``), drawn with the report's parameters."""
         kind = kind or DEFAULT_CHART[self.name]
@@ -109,7 +96,7 @@ class Report:
                 ds.metrics,
                 lang=lang,
                 platforms=p.get("platforms"),
-                context=self._context(),
+                context=charts.default_context(lang, p["data_dir"], p.get("ncmec_year", 2022)),
                 scale=p.get("scale", "auto"),
                 checks=checks,
             )
