@@ -118,6 +118,23 @@ def _plan(tmp_path: Path, entries: list[dict], broken: bool = False) -> Path:
     return plan
 
 
+def _build_command(plan: Path, out: Path, *extra: str) -> list[str]:
+    """`python -m tspolicy build` for a test plan, quiet, without figures."""
+    return [
+        sys.executable,
+        "-m",
+        "tspolicy",
+        "build",
+        "--plan",
+        str(plan),
+        "--out",
+        str(out),
+        "--no-figures",
+        "--quiet",
+        *extra,
+    ]
+
+
 TIMELINE = {"name": "timeline", "report": "timeline", "notebook": NOTEBOOKS["timeline"]}
 BROKEN = {"name": "broken", "report": "timeline", "notebook": "broken.ipynb"}
 
@@ -149,18 +166,7 @@ def test_a_failing_report_keeps_the_previous_site(tmp_path):
 def test_the_command_names_the_failure_and_exits_non_zero(tmp_path):
     plan = _plan(tmp_path, [TIMELINE, BROKEN], broken=True)
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tspolicy",
-            "build",
-            "--plan",
-            str(plan),
-            "--out",
-            str(tmp_path / "r"),
-            "--no-figures",
-            "--quiet",
-        ],
+        _build_command(plan, tmp_path / "r"),
         capture_output=True,
         text=True,
         check=False,
@@ -177,19 +183,7 @@ def test_an_interrupted_build_leaves_the_previous_site_whole(tmp_path, how):
     assert not build(plan_path=plan, out=out, figures_dir=None, progress=False).failed
     before = _tree(out)
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tspolicy",
-            "build",
-            "--plan",
-            str(plan),
-            "--out",
-            str(out),
-            "--no-figures",
-            "--quiet",
-            "--force",
-        ],
+        _build_command(plan, out, "--force"),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
