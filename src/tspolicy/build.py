@@ -21,6 +21,7 @@ import concurrent.futures as cf
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import sys
@@ -32,13 +33,21 @@ from typing import Any
 
 import yaml
 
-from . import cache, paths
+from . import cache, output, paths
+from .errors import TspolicyError, echo
 from .i18n import LANGUAGES
 
 PLAN = paths.NOTEBOOKS_DIR / "reports.yml"
+#: Where the figures go inside the site when the data are not the repository's own.
+SITE_FIGURES = "figures"
+#: A page name: it names files, so it may not hold a path.
+SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+#: Jupyter's runtime folder (kernel connection files) inside the staging folder, so that
+#: an interrupted build leaves none behind.
+RUNTIME_DIR = ".runtime"
 
 
-class PlanError(ValueError):
+class PlanError(TspolicyError, ValueError):
     """The plan file is unreadable, or one of its entries is invalid."""
 
 
@@ -89,6 +98,13 @@ class Plan:
         Shard ``i`` of ``n`` takes every ``n``-th page of the plan (from the ``i``-th), in
         the plan's order, so the ``n`` shards cover the plan exactly once.
         """
+        names = [e["name"] for e in self.entries]
+        unknown = [name for name in only or () if name not in names]
+        if unknown:
+            raise PlanError(
+                f"--only {' '.join(unknown)}: no such page in {self.path.name}; "
+                f"the pages are: {', '.join(names)}"
+            )
         chosen = [e for e in self.entries if not only or e["name"] in only]
         languages = [lang for lang in self.languages if not langs or lang in langs]
         jobs = [
@@ -105,6 +121,12 @@ class Plan:
         if shard is not None:
             index, count = shard
             jobs = [job for position, job in enumerate(jobs) if position % count == index - 1]
+        if not jobs:
+            where = f" shard {shard[0]}/{shard[1]}" if shard else ""
+            raise PlanError(
+                f"{self.path}: nothing to build in language(s) {', '.join(langs or [])}{where}; "
+                f"the plan's languages are {', '.join(self.languages)}"
+            )
         return jobs
 
 
@@ -136,38 +158,76 @@ def read_plan(path: str | Path = PLAN) -> Plan:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise PlanError(f"{path}: plan file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlanError(f"{path}: cannot be read as UTF-8 text ({exc})") from None
     except yaml.YAMLError as exc:
         raise PlanError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("reports"), list):
         raise PlanError(f"{path}: expected a mapping with a 'reports' list")
     languages = raw.get("languages", list(LANGUAGES))
+    figures = raw.get("figures", [])
+    for key, value, known in (("languages", languages, LANGUAGES), ("figures", figures, None)):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise PlanError(
+                f"{path}: '{key}' must be a list of names, e.g. "
+                f"{key}: [{', '.join(known or ['timeline'])}]; found {echo(value)}"
+            )
     bad = [lang for lang in languages if lang not in LANGUAGES]
     if bad:
         raise PlanError(f"{path}: language '{bad[0]}' is not one of {', '.join(LANGUAGES)}")
+    folder = path.parent.resolve()
     seen: set[str] = set()
     for i, entry in enumerate(raw["reports"], start=1):
         where = f"{path}: report #{i}"
-        missing = [k for k in ("name", "report", "notebook") if k not in (entry or {})]
+        if not isinstance(entry, dict):
+            raise PlanError(
+                f"{where}: expected a mapping with name, report, notebook (and parameters); "
+                f"found {echo(entry)}"
+            )
+        missing = [k for k in ("name", "report", "notebook") if k not in entry]
         if missing:
             raise PlanError(f"{where}: missing '{missing[0]}'")
-        if entry["name"] in seen:
-            raise PlanError(f"{where}: name '{entry['name']}' is used twice")
-        seen.add(entry["name"])
+        name, notebook = entry["name"], entry["notebook"]
+        if not isinstance(name, str) or not SLUG.fullmatch(name):
+            raise PlanError(
+                f"{where}: name {echo(name)} is not a slug: use lower-case letters, digits, "
+                "'-' and '_' (it names the page's files), e.g. platform_shares"
+            )
+        if name in seen:
+            raise PlanError(f"{where}: name '{name}' is used twice")
+        seen.add(name)
         if entry["report"] not in SPECS:
-            raise PlanError(f"{where}: report '{entry['report']}' is not one of {', '.join(SPECS)}")
-        if not (path.parent / entry["notebook"]).is_file():
-            raise PlanError(f"{where}: notebook {path.parent / entry['notebook']} not found")
+            raise PlanError(
+                f"{where}: report {echo(entry['report'])} is not one of {', '.join(SPECS)}"
+            )
+        resolved = (folder / str(notebook)).resolve()
+        if not isinstance(notebook, str) or not resolved.is_relative_to(folder):
+            raise PlanError(
+                f"{where}: notebook {echo(notebook)} is not in the plan's folder {folder}; "
+                "name a notebook beside the plan, e.g. 50_timeline.ipynb"
+            )
+        if resolved.suffix != ".ipynb" or not resolved.is_file():
+            raise PlanError(f"{where}: notebook {path.parent / notebook} not found")
         entry["parameters"] = entry.get("parameters") or {}
+        if not isinstance(entry["parameters"], dict):
+            raise PlanError(
+                f"{where} ({name}): parameters must be a mapping of names to values, "
+                f"e.g. parameters: {{year: 2020}}; found {echo(entry['parameters'])}"
+            )
         if "language" in entry["parameters"]:
             raise PlanError(f"{where}: set languages at the top of the plan, not as a parameter")
-    return Plan(path, list(languages), list(raw.get("figures", [])), raw["reports"])
+    return Plan(path, list(languages), list(figures), raw["reports"])
 
 
 def validate_plan(plan: Plan, data_dir: str | Path | None = None) -> None:
     """Check every entry's parameters against the data: names and values, strictly."""
+    from .charts import KINDS
     from .data import load_dataset
     from .parameters import ParameterError, check
 
+    bad = [kind for kind in plan.figures if kind not in KINDS]
+    if bad:
+        raise PlanError(f"{plan.path}: figure '{bad[0]}' is not one of {', '.join(KINDS)}")
     dataset = load_dataset(data_dir)
     for i, entry in enumerate(plan.entries, start=1):
         given = {**entry["parameters"], "data_dir": str(data_dir) if data_dir else None}
@@ -320,17 +380,6 @@ class BuildReport:
         return [r.job.key for r in self.results]
 
 
-def _recover(out: Path) -> None:
-    """Undo a build killed between its two renames; remove stale temporary folders."""
-    for leftover in out.parent.glob(f".{out.name}.old-*"):
-        if not out.exists():
-            leftover.rename(out)
-        else:
-            shutil.rmtree(leftover, ignore_errors=True)
-    for stale in out.parent.glob(f".{out.name}.building-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-
-
 def _swap(new: Path, out: Path) -> None:
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     if out.exists():
@@ -372,6 +421,26 @@ def _side_keys(plan: Plan, data_dir, code: str, environment: str) -> dict[str, s
     return {name: cache.key(parts) for name, parts in (("index", index), ("figures", figures))}
 
 
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this process when its parent dies (Linux), even by SIGKILL."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _worker_init(parent: int, runtime_dir: str) -> None:
+    """Set up a worker: it dies with the build, and its kernels' connection files (which hold
+    the kernels' keys) go into the staging folder, removed with it."""
+    _die_with_parent(parent)
+    os.environ["JUPYTER_RUNTIME_DIR"] = runtime_dir
+    # Ctrl-C reaches the whole process group: the build stops its workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _pool_run(
     todo, staging, data_dir, include_code, versions, languages, jobs, progress
 ) -> list[Result]:
@@ -380,7 +449,14 @@ def _pool_run(
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     context = multiprocessing.get_context("spawn")
     results: list[Result] = []
-    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    runtime = staging / RUNTIME_DIR
+    runtime.mkdir(exist_ok=True)
+    with cf.ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_worker_init,
+        initargs=(os.getpid(), str(runtime)),
+    ) as pool:
         futures = [
             pool.submit(
                 build_page, job, staging, data_dir, include_code, versions[job.key], languages
@@ -395,10 +471,11 @@ def _pool_run(
                 bar.set_postfix_str(result.job.key)
                 bar.update()
         except BaseException:
-            for future in futures:
-                future.cancel()
+            # Stop the workers now (their kernels see their parent go and exit). The futures
+            # are not cancelled by hand: the executor marks them broken itself, and a future
+            # cancelled under it makes its manager thread print an InvalidStateError.
             for process in list(getattr(pool, "_processes", {}).values()):
-                process.kill()  # stop the workers now; their kernels die with them
+                process.kill()
             raise
         finally:
             bar.close()
@@ -418,6 +495,7 @@ def build(
     data_dir: str | Path | None = None,
     figures_dir: str | Path | None = paths.FIGURES_DIR,
     progress: bool = True,
+    wait: bool = True,
 ) -> BuildReport:
     """Build what changed in the site described by the plan.
 
@@ -445,17 +523,60 @@ def build(
         Where the English figures are written (None: not written).
     progress
         Show a progress bar.
+    wait
+        When another build is writing ``out``: wait for it (default), or raise
+        :class:`~tspolicy.output.BuildLocked`.
+
+    Raises
+    ------
+    tspolicy.errors.TspolicyError
+        For a bad plan or data, and an output folder the build must not replace
+        (:func:`tspolicy.output.check_output`).
     """
     started = time.monotonic()
     out = Path(out).resolve()
     plan = read_plan(plan_path)
     selected = plan.jobs(only, langs, shard)
-    if not selected:
-        raise PlanError(
-            f"{plan.path}: nothing to build for --only {only} --lang {langs} --shard {shard}"
+    output.check_output(out)
+    with output.locked(out, wait=wait):
+        output.recover(out)
+        return _build_locked(
+            plan=plan,
+            selected=selected,
+            out=out,
+            partial=bool(only or langs or shard),
+            shard=shard,
+            jobs=jobs,
+            force=force,
+            include_code=include_code,
+            data_dir=data_dir,
+            figures_dir=figures_dir,
+            progress=progress,
+            started=started,
         )
-    partial = bool(only or langs or shard)
-    _recover(out)
+
+
+def _own_data(data_dir: str | Path | None) -> bool:
+    """True when ``data_dir`` is the repository's own data folder."""
+    return data_dir is None or Path(data_dir).resolve() == paths.DATA_DIR.resolve()
+
+
+def _build_locked(
+    *,
+    plan: Plan,
+    selected: list[Job],
+    out: Path,
+    partial: bool,
+    shard,
+    jobs,
+    force,
+    include_code,
+    data_dir,
+    figures_dir,
+    progress,
+    started,
+) -> BuildReport:
+    """The build, once the output is checked and locked (see :func:`build`)."""
     code, environment = cache.code_hash(), cache.environment_hash()
     # The data folder's path is not part of a key: the data's content is (cache.data_view).
     options = {"include_code": include_code}
@@ -483,6 +604,14 @@ def build(
         for job in selected
     }
     todo = [job for job in selected if reasons[job.key] != "up to date"]
+    # The committed figures/ are drawn from the repository's data only: with another data
+    # folder, the figures go into the site (<out>/figures/), swapped in with the pages.
+    figures_in_site = (
+        figures_dir is not None
+        and not _own_data(data_dir)
+        and Path(figures_dir).resolve() == paths.FIGURES_DIR.resolve()
+    )
+    shown_figures = out / SITE_FIGURES if figures_in_site else figures_dir
     side = _side_keys(plan, data_dir, code, environment)
     stored = _read_side(out)
     write_index = not shard and (
@@ -495,7 +624,7 @@ def build(
             force
             or stored.get("figures") != side["figures"]
             or not all(
-                (Path(figures_dir) / f"{kind}.{ext}").is_file()
+                (Path(shown_figures) / f"{kind}.{ext}").is_file()
                 for kind in plan.figures
                 for ext in ("svg", "png")
             )
@@ -508,21 +637,24 @@ def build(
     from .site import data_version, render_index
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.building-{os.getpid()}"
-    if out.exists():
-        shutil.copytree(out, staging, symlinks=True)  # pages that are up to date are kept
-    else:
-        staging.mkdir()
-    if not partial:  # pages no longer in the plan leave the site
-        wanted = {job.key for job in selected}
-        for page in list(staging.glob("*/*.html")) + list(staging.glob("*/*.ipynb")):
-            if f"{page.parent.name}/{page.stem}" not in wanted:
-                page.unlink()
-                (staging / cache.CACHE_DIR / page.parent.name / f"{page.stem}.json").unlink(
-                    missing_ok=True
-                )
+    staging = output.staging_dir(out)
+    owned = output.owned_files(out) if out.is_dir() else set()
+    written: set[str] = set()
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
+        if out.exists():
+            shutil.copytree(out, staging, symlinks=True)  # pages that are up to date are kept
+        else:
+            staging.mkdir()
+        output.write_marker(staging, owned)  # marks the staging folder as the build's own
+        if not partial:  # pages no longer in the plan leave the site (only the build's own)
+            wanted = {f"{job.key}.{ext}" for job in selected for ext in ("html", "ipynb")}
+            for page in sorted(owned):
+                parts_of = page.split("/")
+                if len(parts_of) == 2 and page.endswith((".html", ".ipynb")) and page not in wanted:
+                    (staging / page).unlink(missing_ok=True)
+                    stem = page.rsplit(".", 1)[0]
+                    (staging / cache.CACHE_DIR / f"{stem}.json").unlink(missing_ok=True)
         versions = {key: cache.data_version(p) for key, p in parts.items()}
         results = (
             _pool_run(
@@ -538,24 +670,40 @@ def build(
             if todo
             else []
         )
+        shutil.rmtree(staging / RUNTIME_DIR, ignore_errors=True)
         order = {job.key: i for i, job in enumerate(selected)}
         results.sort(key=lambda r: order[r.job.key])
         if any(not r.ok for r in results):
-            failed = out.parent / f"{out.name}.failed"
-            shutil.rmtree(failed, ignore_errors=True)
+            failed = output.failed_dir(out)
+            shutil.rmtree(failed, ignore_errors=True)  # check_output: absent, empty or ours
             staging.rename(failed)
             return BuildReport(failed, results, [], time.monotonic() - started, reasons)
         for result in results:
             cache.write_key(staging, result.job.lang, result.job.name, parts[result.job.key])
+            written |= {
+                f"{result.job.key}.html",
+                f"{result.job.key}.ipynb",
+                cache.key_path(Path(), result.job.lang, result.job.name).as_posix(),
+            }
         shutil.rmtree(staging / ".logs", ignore_errors=True)
         if write_index:
             page = render_index(plan.entries, plan.languages, data_version(data_dir))
             (staging / "index.html").write_text(page, encoding="utf-8")
-        figures = write_figures(plan.figures, Path(figures_dir), data_dir) if write_figs else []
+            written.add("index.html")
+        figures: list[Path] = []
+        if write_figs:
+            target = staging / SITE_FIGURES if figures_in_site else Path(figures_dir)
+            figures = write_figures(plan.figures, target, data_dir)
+            if figures_in_site:
+                written |= {f"{SITE_FIGURES}/{p.name}" for p in figures}
+                figures = [out / SITE_FIGURES / p.name for p in figures]
         if not shard:
             _write_side(staging, side)
+            written.add(f"{cache.CACHE_DIR}/site.json")
+        present = {p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()}
+        output.write_marker(staging, present & (owned | written))
         _swap(staging, out)
-        shutil.rmtree(out.parent / f"{out.name}.failed", ignore_errors=True)
+        shutil.rmtree(output.failed_dir(out), ignore_errors=True)
         return BuildReport(out, results, figures, time.monotonic() - started, reasons)
     finally:
         signal.signal(signal.SIGTERM, previous)

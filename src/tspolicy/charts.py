@@ -35,6 +35,7 @@ from . import formatting as fmt
 from .context import CHILD_ENDANGERMENT, ContextSeries, load_context, meta_sum
 from .corroborate import claim_keys, corroborate
 from .data import load_dataset
+from .errors import TspolicyError
 from .groups import CONTENT, ENFORCEMENT, RANK, SHARE  # re-exported for callers
 from .i18n import check_language, event_text, join, metric_text, name, t
 
@@ -52,7 +53,7 @@ VERDICT_COLOURS = {
 }
 
 
-class ChartDataError(ValueError):
+class ChartDataError(TspolicyError, ValueError):
     """The data hold nothing to draw for the options given; the message says what is missing."""
 
 

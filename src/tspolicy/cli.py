@@ -8,12 +8,14 @@ set ``TSPOLICY_DEBUG=1`` to see its traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
 from collections.abc import Sequence
 
 from . import __version__, paths
+from .errors import EXIT_BUG, EXIT_INTERRUPTED, EXIT_USER, TspolicyError
 
 
 def _console():
@@ -95,21 +97,19 @@ def cmd_corroborate(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from .corroborate import corroborate
-    from .data import DataError, load_figures
+    from .data import load_figures
 
-    try:
-        claims = corroborate(load_figures(args.data_dir))
-    except DataError as exc:
-        print(f"tspolicy: {exc}", file=sys.stderr)
-        return 1
+    claims = corroborate(load_figures(args.data_dir))
     if args.multi:
         claims = claims[claims["n_documents"] >= 2]
     if args.format == "csv":
+        from .csvsafe import safe_frame
+
         out = claims.assign(
             documents=claims["documents"].map(";".join),
             figure_ids=claims["figure_ids"].map(";".join),
         )
-        out.to_csv(sys.stdout, index=False, lineterminator="\n")
+        safe_frame(out).to_csv(sys.stdout, index=False, lineterminator="\n")
         return 0
     table = Table(title=f"{len(claims)} claim(s)", title_justify="left", show_lines=False)
     for name in ("claim", "statements", "documents", "status"):
@@ -126,11 +126,7 @@ def cmd_import_context(args: argparse.Namespace) -> int:
 
     source = args.external_dir or paths.EXTERNAL_DIR
     out = (paths.data_dir(args.data_dir)) / "context"
-    try:
-        written = import_external(source, out)
-    except FileNotFoundError as exc:
-        print(f"tspolicy: {exc.filename}: not found; pass --external-dir", file=sys.stderr)
-        return 1
+    written = import_external(source, out)
     for path in written:
         print(f"wrote {path}")
     print("Run `tspolicy validate`, and review the change with `git diff data/context`.")
@@ -140,39 +136,30 @@ def cmd_import_context(args: argparse.Namespace) -> int:
 def cmd_gallery(args: argparse.Namespace) -> int:
     """Write every chart kind in every language, and an index page."""
     from .charts import gallery
-    from .data import DataError
 
-    try:
-        written = gallery(args.out, data_dir=args.data_dir)
-    except DataError as exc:
-        print(f"tspolicy: {exc}", file=sys.stderr)
-        return 1
+    written = gallery(args.out, data_dir=args.data_dir)
     print(f"wrote {len(written)} files; open {written[-1]}")
     return 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Build what changed: execute the plan's notebooks and write the site and figures."""
-    from .build import PlanError, build, parse_shard
-    from .data import DataError
+    from .build import build, parse_shard
 
-    try:
-        result = build(
-            plan_path=args.plan,
-            out=args.out,
-            only=args.only,
-            langs=args.lang,
-            shard=parse_shard(args.shard) if args.shard else None,
-            jobs=args.jobs,
-            force=args.force,
-            include_code=args.include_code,
-            data_dir=args.data_dir,
-            figures_dir=None if args.no_figures else paths.FIGURES_DIR,
-            progress=not args.quiet,
-        )
-    except (PlanError, DataError) as exc:
-        print(f"tspolicy: {exc}", file=sys.stderr)
-        return 2
+    result = build(
+        plan_path=args.plan,
+        out=args.out,
+        only=args.only,
+        langs=args.lang,
+        shard=parse_shard(args.shard) if args.shard else None,
+        jobs=args.jobs,
+        force=args.force,
+        include_code=args.include_code,
+        data_dir=args.data_dir,
+        figures_dir=None if args.no_figures else paths.FIGURES_DIR,
+        progress=not args.quiet,
+        wait=not args.no_wait,
+    )
     if args.explain:
         for page, reason in result.reasons.items():
             print(f"{page:<28} {reason}")
@@ -208,9 +195,17 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error exiting 1 (bad input), not argparse's 2 (our bugs')."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USER, f"{self.prog}: error: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser (papermill-style: every option has help)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="tspolicy",
         description="Provenance-checked figures on online child sexual exploitation "
         "and trafficking.",
@@ -293,7 +288,9 @@ def build_parser() -> argparse.ArgumentParser:
     bld.add_argument(
         "--lang", nargs="+", choices=["en", "fr", "ar"], help="build only these languages"
     )
-    bld.add_argument("--jobs", type=int, help="pages built at once (default: number of cores)")
+    bld.add_argument(
+        "--jobs", type=_positive, help="pages built at once, 1 or more (default: number of cores)"
+    )
     bld.add_argument(
         "--force", action="store_true", help="rebuild every selected page, whatever the cache says"
     )
@@ -314,6 +311,11 @@ def build_parser() -> argparse.ArgumentParser:
     bld.add_argument("--data-dir", help=data_help)
     bld.add_argument("--no-figures", action="store_true", help="do not write figures/")
     bld.add_argument("--quiet", action="store_true", help="no progress bar")
+    bld.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="when another build is writing the same --out, exit 1 at once instead of waiting",
+    )
     bld.set_defaults(func=cmd_build)
 
     gal = sub.add_parser(
@@ -331,14 +333,46 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive(text: str) -> int:
+    """argparse type: a whole number from 1."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1")
+    return number
+
+
+def describe_os_error(exc: OSError) -> str:
+    """One line for a file-system error: the file, what went wrong, what to do."""
+    where = exc.filename or "a file"
+    if exc.errno == errno.ENOSPC:
+        return (
+            f"{where}: no space left on the device; nothing was replaced. Free some space and "
+            "run the command again"
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"{where}: {exc.strerror or 'permission denied'}; choose a folder you can write to"
+    return f"{where}: {exc.strerror or exc}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status (see :mod:`tspolicy.errors`)."""
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except KeyboardInterrupt:
         print("tspolicy: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except TspolicyError as exc:
+        print(f"tspolicy: {exc}", file=sys.stderr)
+        return EXIT_USER
+    except OSError as exc:  # a file the command cannot read or write: the user's to fix
+        if os.environ.get("TSPOLICY_DEBUG"):
+            raise
+        print(f"tspolicy: {describe_os_error(exc)}", file=sys.stderr)
+        return EXIT_USER
     except Exception as exc:
         if os.environ.get("TSPOLICY_DEBUG"):
             raise
@@ -347,4 +381,4 @@ def main(argv: Sequence[str] | None = None) -> int:
             "problem with your data; set TSPOLICY_DEBUG=1 to see the traceback and report it.",
             file=sys.stderr,
         )
-        return 2
+        return EXIT_BUG

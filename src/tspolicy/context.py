@@ -11,6 +11,8 @@ so that a chart can never show the numbers without saying what they are not.
 from __future__ import annotations
 
 import csv
+import os
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +21,8 @@ from typing import Any
 import pandas as pd
 
 from . import paths
-from .data import _read, resource_descriptor
+from .data import DataError, _read, resource_descriptor
+from .errors import echo
 
 #: The context series: name → (file under data/context/, file under ../shared/external/).
 SERIES = {
@@ -82,9 +85,35 @@ class ContextSeries:
         return text
 
 
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+def _read_csv(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    """Read an extract, checking its columns; errors name the file and what to do."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            rows = list(reader)
+            header = list(reader.fieldnames or [])
+    except FileNotFoundError:
+        raise DataError(
+            f"{path}: not found; pass --external-dir with the folder holding the extracts"
+        ) from None
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise DataError(f"{path}: not readable as UTF-8 CSV ({exc})") from None
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise DataError(f"{path}: column(s) {', '.join(missing)} missing; expected {columns}")
+    return rows
+
+
+def _count(path: Path, row: int, record: dict[str, str], column: str) -> int:
+    """A whole, non-negative count from an extract, or a DataError naming the cell."""
+    value = (record.get(column) or "").strip()
+    if not re.fullmatch(r"\d+", value):
+        raise DataError(
+            f"{path.name}, row {row}, field {column}: {echo(value)} is not a whole number of "
+            "0 or more; fix the extract (a missing value is a missing row, not N/A), then "
+            "run `tspolicy import-context` again. Nothing was written"
+        )
+    return int(value)
 
 
 def _write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
@@ -121,41 +150,63 @@ def import_external(
     """
     src = Path(external_dir) if external_dir else paths.EXTERNAL_DIR
     out = Path(out_dir) if out_dir else paths.DATA_DIR / "context"
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
+    tables: dict[str, tuple[list[str], list[list[Any]]]] = {}
 
-    by_platform = _read_csv(src / SERIES["ncmec_reports_by_platform"][1])
+    path = src / SERIES["ncmec_reports_by_platform"][1]
+    by_platform = _read_csv(path, ("year", "platform", "reports_received"))
     entries: dict[tuple[str, str], int] = defaultdict(int)
     platform_rows, esp_total = [], {}
-    for row in by_platform:
-        year, platform, count = row["year"], row["platform"], int(row["reports_received"])
+    for number, row in enumerate(by_platform, start=2):
+        year, platform = row["year"], row["platform"]
+        count = _count(path, number, row, "reports_received")
+        _count(path, number, row, "year")
         if platform == "ESP Total":
             esp_total[year] = count
         elif platform not in _NCMEC_AGGREGATES:
             entries[year, platform] += 1
             platform_rows.append([int(year), platform, entries[year, platform], count])
     platform_rows.sort(key=lambda r: (r[0], r[1].casefold(), r[2]))
-    path = out / SERIES["ncmec_reports_by_platform"][0]
-    _write_csv(path, ["year", "platform", "entry", "reports_received"], platform_rows)
-    written.append(path)
-
-    per_year = _read_csv(src / SERIES["ncmec_reports_per_year"][1])
-    year_rows = sorted(
-        [int(r["year"]), int(r["reports"]), esp_total.get(r["year"], "")] for r in per_year
+    tables["ncmec_reports_by_platform"] = (
+        ["year", "platform", "entry", "reports_received"],
+        platform_rows,
     )
-    path = out / SERIES["ncmec_reports_per_year"][0]
-    _write_csv(path, ["year", "reports", "esp_reports"], year_rows)
-    written.append(path)
 
-    meta = _read_csv(src / SERIES["meta_content_actioned"][1])
+    path = src / SERIES["ncmec_reports_per_year"][1]
+    per_year = _read_csv(path, ("year", "reports"))
+    year_rows = sorted(
+        [_count(path, n, r, "year"), _count(path, n, r, "reports"), esp_total.get(r["year"], "")]
+        for n, r in enumerate(per_year, start=2)
+    )
+    tables["ncmec_reports_per_year"] = (["year", "reports", "esp_reports"], year_rows)
+
+    path = src / SERIES["meta_content_actioned"][1]
+    meta = _read_csv(path, ("quarter", "app", "policy_area", "content_actioned"))
     meta_rows = [
-        [r["quarter"], r["app"], r["policy_area"], int(r["content_actioned"])] for r in meta
+        [r["quarter"], r["app"], r["policy_area"], _count(path, n, r, "content_actioned")]
+        for n, r in enumerate(meta, start=2)
     ]
     meta_rows.sort(key=lambda r: (r[1], r[2], r[0]))
-    path = out / SERIES["meta_content_actioned"][0]
-    _write_csv(path, ["quarter", "app", "policy_area", "content_actioned"], meta_rows)
-    written.append(path)
-    return written
+    tables["meta_content_actioned"] = (
+        ["quarter", "app", "policy_area", "content_actioned"],
+        meta_rows,
+    )
+
+    # Every table is read and checked above; now write all beside, then swap each in, so a
+    # bad extract leaves data/context/ exactly as it was.
+    out.mkdir(parents=True, exist_ok=True)
+    pending = []
+    try:
+        for name, (header, rows) in tables.items():
+            target = out / SERIES[name][0]
+            temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+            _write_csv(temporary, header, rows)
+            pending.append((temporary, target))
+        for temporary, target in pending:
+            os.replace(temporary, target)
+    finally:
+        for temporary, _ in pending:
+            temporary.unlink(missing_ok=True)
+    return [target for _, target in pending]
 
 
 def load_context(name: str, data_dir: str | Path | None = None) -> ContextSeries:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import groups
+from .errors import TspolicyError
 from .i18n import LANGUAGES
 
 if TYPE_CHECKING:  # the plan's structure is read without pandas (fast no-op builds)
@@ -32,7 +33,7 @@ NOTEBOOKS = {
 }
 
 
-class ParameterError(ValueError):
+class ParameterError(TspolicyError, ValueError):
     """A report parameter is unknown or has a value the data do not allow."""
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from . import numbers, paths
+from .data import cell_problem
 
 #: A data table larger than this is refused before it is read: the tables hold hand-curated
 #: aggregates (a few hundred rows), so a file this size is a wrong file, not a big dataset.
@@ -242,9 +243,15 @@ def _read_descriptor(report: Report) -> dict[str, Any] | None:
 
 def _read_table(report: Report, resource: dict[str, Any]) -> _Table | None:
     """Read one table's bytes, reporting file-level problems; None when it cannot be read."""
+    from .data import DataError, resource_path
+
     file = str(resource.get("path", f"{resource['name']}.csv"))
     fields = resource.get("schema", {}).get("fields", [])
-    path = report.data_dir / file
+    try:
+        path = resource_path(report.data_dir, resource)
+    except DataError as exc:
+        report.error("datapackage.json", None, "path", str(exc), "keep data files in data/")
+        return None
     table = _Table(resource["name"], file, fields)
     expected = [f["name"] for f in fields]
     if not path.is_file():
@@ -432,6 +439,16 @@ def _check_schema(report: Report, table: _Table, resource: dict[str, Any]) -> No
                 table.bad_cells |= {(row, f) for f in by_name}
             problem, fix = _explain(err, by_name.get(name or "", {}))
             report.error(table.file, row, name, problem, fix)
+    # What Frictionless accepts but the loaders refuse (inf, NaN, future dates, NUL,
+    # formulas): the same rules, worded by the function the loaders use.
+    for row, record in table.rows():
+        for fld in table.fields:
+            if (row, fld["name"]) in table.bad_cells:
+                continue
+            problem = cell_problem(record[fld["name"]], fld)
+            if problem:
+                table.bad_cells.add((row, fld["name"]))
+                report.error(table.file, row, fld["name"], *problem)
 
 
 def _blank(table: _Table, row: int | None) -> bool:
@@ -444,6 +461,10 @@ _CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"', re.S)
 def _explain(err: Any, fld: dict[str, Any]) -> tuple[str, str]:
     """Turn a Frictionless error into a (problem, fix) pair a curator can act on."""
     cell = getattr(err, "cell", None)
+    if err.type in {"type-error", "constraint-error"} and isinstance(cell, str):
+        worded = cell_problem(cell, fld)  # the loaders' wording of the same rule
+        if worded:
+            return worded
     name = fld.get("name", "")
     example = fld.get("example")
     eg = f", e.g. {example}" if example not in (None, "") else ""
