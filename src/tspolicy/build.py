@@ -435,8 +435,13 @@ def _die_with_parent(parent: int) -> None:
 def _worker_init(parent: int, runtime_dir: str) -> None:
     """Set up a worker: it dies with the build, and its kernels' connection files (which hold
     the kernels' keys) go into the staging folder, removed with it."""
+    import tempfile
+
     _die_with_parent(parent)
-    os.environ["JUPYTER_RUNTIME_DIR"] = runtime_dir
+    # jupyter_client writes connection files with tempfile.mkstemp: point it (and the
+    # kernels, which inherit TMPDIR) at the staging folder.
+    os.environ["TMPDIR"] = os.environ["JUPYTER_RUNTIME_DIR"] = runtime_dir
+    tempfile.tempdir = runtime_dir
     # Ctrl-C reaches the whole process group: the build stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 

@@ -13,6 +13,8 @@ raises :class:`DataError` with a message naming file, row and field.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 import re
@@ -94,23 +96,175 @@ def resource_path(directory: Path, resource: dict[str, Any]) -> Path:
     return directory / str(relative)
 
 
+class TableFormatError(DataError):
+    """A table's bytes are not UTF-8 CSV as the dataset writes it; names the row or line."""
+
+    def __init__(self, file: str, row: int | None, problem: str, fix: str):
+        self.file, self.row, self.problem, self.fix = file, row, problem, fix
+        where = f"{file}, row {row}" if row is not None else file
+        super().__init__(f"{where}: {problem}; {fix}")
+
+
+def decode_table(raw: bytes, file: str) -> tuple[str, list[TableFormatError]]:
+    """A table's text, and the problems that were repaired on the way (BOM, CRLF).
+
+    Raises
+    ------
+    TableFormatError
+        For what cannot be read: UTF-16, NUL bytes, bytes that are not UTF-8.
+    """
+    repaired: list[TableFormatError] = []
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or raw[:200].count(b"\x00") > len(raw[:200]) // 4:
+        raise TableFormatError(
+            file,
+            None,
+            "the file is UTF-16 (what spreadsheets call 'Unicode text'), not UTF-8",
+            f"save it as 'CSV UTF-8', or convert it: iconv -f UTF-16 -t UTF-8 data/{file} > tmp "
+            f"&& mv tmp data/{file}",
+        )
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise TableFormatError(
+            file,
+            line,
+            f"a NUL byte (0x00) on line {line}: the file is damaged or not text",
+            f"restore it from git (git checkout -- data/{file}) and redo the edit",
+        )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        repaired.append(
+            TableFormatError(
+                file,
+                1,
+                "file starts with a UTF-8 byte-order mark (BOM)",
+                "save it as UTF-8 without BOM (spreadsheets' 'CSV UTF-8' adds one); "
+                f"to strip it: sed -i '1s/^\\xEF\\xBB\\xBF//' data/{file}",
+            )
+        )
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        try:
+            raw.decode("cp1252")
+            guess, fix = (
+                " (it reads as Windows-1252 or Latin-1)",
+                f"re-save it as UTF-8, e.g. iconv -f WINDOWS-1252 -t UTF-8 data/{file} > tmp "
+                f"&& mv tmp data/{file}",
+            )
+        except UnicodeDecodeError:
+            guess, fix = "", "re-save it as UTF-8 from the program that wrote it"
+        raise TableFormatError(
+            file,
+            line,
+            f"not UTF-8: byte 0x{raw[exc.start]:02x} on line {line} cannot be decoded{guess}",
+            fix,
+        ) from None
+    crlf = text.count("\r\n")
+    lone_cr = text.count("\r") - crlf
+    if crlf or lone_cr:
+        kind = "Windows (CRLF)" if crlf else "old Mac (CR)"
+        repaired.append(
+            TableFormatError(
+                file,
+                None,
+                f"{kind} line endings on {crlf + lone_cr} lines; the data uses LF only, so "
+                "that it stays byte-identical across machines",
+                f"convert to LF: sed -i 's/\\r$//' data/{file} (or dos2unix data/{file})",
+            )
+        )
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, repaired
+
+
+def parse_records(text: str, file: str) -> list[list[str]]:
+    """The CSV records of a table's text, header first.
+
+    Raises
+    ------
+    TableFormatError
+        Naming the row (header = 1) and line where the CSV breaks, e.g. an unclosed quote.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[list[str]] = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            row = len(records) + 1
+            unclosed = "end of data" in str(exc) or "EOF" in str(exc)
+            problem = (
+                f"a double quote opened on line {start} is never closed"
+                if unclosed
+                else f"not readable as CSV on line {reader.line_num}: {exc}"
+            )
+            raise TableFormatError(
+                file,
+                row,
+                problem,
+                "a value holding a comma or a quote must be in double quotes, and a quote "
+                'inside it doubled ("")',
+            ) from None
+        records.append(record)
+    return records
+
+
+def delimiter_problem(header: list[str], expected: list[str], file: str) -> TableFormatError | None:
+    """A header that is one column holding ';' or tabs: the file uses another delimiter."""
+    if len(header) != 1 or len(expected) < 2:
+        return None
+    for delimiter, name in ((";", "semicolons"), ("\t", "tabs")):
+        if delimiter in header[0]:
+            return TableFormatError(
+                file,
+                1,
+                f"the columns are separated by {name}, not commas",
+                "export it as 'CSV UTF-8 (comma delimited)', or set the list separator to ','",
+            )
+    return None
+
+
 def _read(name: str, data_dir: str | Path | None) -> pd.DataFrame:
     directory = paths.data_dir(data_dir)
     resource = resource_descriptor(name, directory)
     fields = resource["schema"]["fields"]
     path = resource_path(directory, resource)
+    file = path.relative_to(directory).as_posix()
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
-        raise DataError(f"{path}: not found") from None
-    except UnicodeDecodeError:
-        raise DataError(f"{path}: not UTF-8; run `tspolicy validate` for the line") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataError(f"{path}: not readable as CSV ({exc}); run `tspolicy validate`") from None
-    missing = [f["name"] for f in fields if f["name"] not in raw.columns]
+        raise DataError(f"{path}: not found; restore it (git checkout -- data/{file})") from None
+    text, repaired = decode_table(raw, file)
+    if repaired:
+        raise repaired[0]
+    records = parse_records(text, file) if text.strip() else []
+    if not records:
+        raise DataError(f"{path}: empty; it needs at least its header row")
+    header, rows = records[0], records[1:]
+    expected = [f["name"] for f in fields]
+    wrong = delimiter_problem(header, expected, file)
+    if wrong:
+        raise wrong
+    missing = [n for n in expected if n not in header]
     if missing:
         raise DataError(f"{path}: missing column(s) {', '.join(missing)}; run `tspolicy validate`")
-    return pd.DataFrame({f["name"]: _convert(raw[f["name"]], f, path) for f in fields})
+    for number, record in enumerate(rows, start=2):
+        if len(record) != len(header):
+            raise TableFormatError(
+                file,
+                number,
+                f"the row has {len(record)} cells, the header {len(header)}",
+                "put double quotes around any value that holds a comma",
+            )
+    raw_frame = (
+        pd.DataFrame(rows, columns=header, dtype=str)
+        if rows
+        else pd.DataFrame(columns=header, dtype=str)
+    )
+    return pd.DataFrame({f["name"]: _convert(raw_frame[f["name"]], f, path) for f in fields})
 
 
 #: Fields holding a date or period, which cannot lie after today.

@@ -23,6 +23,11 @@ MAX_ECHO = 80
 class TspolicyError(Exception):
     """Bad input to tspolicy; the message names the file, row, field or option and the fix."""
 
+    def _render_traceback_(self) -> list[str]:
+        """What IPython (and so a notebook, papermill's report of it) shows instead of a
+        traceback: bad input is one message, not a stack of our code."""
+        return [f"{type(self).__name__}: {self}"]
+
 
 def echo(value: object, limit: int = MAX_ECHO) -> str:
     """``repr(value)``, cut to ``limit`` characters with the full length said."""

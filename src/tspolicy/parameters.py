@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import groups
-from .errors import TspolicyError
+from .errors import TspolicyError, echo
 from .i18n import LANGUAGES
 
 if TYPE_CHECKING:  # the plan's structure is read without pandas (fast no-op builds)
@@ -162,6 +162,12 @@ def check(report: str, values: Mapping[str, Any], dataset: Dataset) -> dict[str,
     result = {**defaults(report), **values}
     for parameter in known.values():
         value = result[parameter.name]
+        whole = isinstance(parameter.default, int) and not isinstance(parameter.default, bool)
+        if whole and (not isinstance(value, int) or isinstance(value, bool)):
+            raise ParameterError(
+                f"{notebook}: parameter '{parameter.name}' = {echo(value)} is not a whole "
+                f"number; write it as one, e.g. -p {parameter.name} {parameter.default}"
+            )
         if parameter.allowed is None or (value is None and parameter.default is None):
             continue
         allowed = parameter.allowed(dataset)
@@ -172,7 +178,7 @@ def check(report: str, values: Mapping[str, Any], dataset: Dataset) -> dict[str,
         bad = [v for v in given if v not in allowed]
         if bad or not given:
             raise ParameterError(
-                f"{notebook}: parameter '{parameter.name}' = {value!r} is not allowed; "
+                f"{notebook}: parameter '{parameter.name}' = {echo(value)} is not allowed; "
                 f"allowed: {parameter.describe_allowed(dataset)}"
                 + (" (one or more)" if parameter.many else "")
             )

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import re
+import shlex
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from importlib.resources import files
@@ -116,14 +118,15 @@ def reproduce_commands(
     name: str, notebook: str, lang: str, parameters: Mapping[str, Any]
 ) -> tuple[str, str]:
     """The `tspolicy build` and `papermill` commands that write this page again."""
-    build = f"tspolicy build --only {name} --lang {lang}"
+    # Shell-quoted: a value such as "AT&T" or "Save the Children (UK)" is pasted safely.
+    build = f"tspolicy build --only {shlex.quote(name)} --lang {shlex.quote(lang)}"
     options = " ".join(
-        f"-p {key} {value!r}" if isinstance(value, str) and " " in value else f"-p {key} {value}"
+        f"-p {key} {shlex.quote(str(value))}"
         for key, value in parameters.items()
         if key != "data_dir" and not isinstance(value, list | tuple)
     )
     lists = " ".join(
-        f'-y "{key}: {list(value)!r}"'
+        "-y " + shlex.quote(f"{key}: {json.dumps(list(value), ensure_ascii=False)}")
         for key, value in parameters.items()
         if isinstance(value, list | tuple)
     )

@@ -11,10 +11,8 @@ Rows are counted as a spreadsheet shows them: the header is row 1, the first rec
 from __future__ import annotations
 
 import calendar
-import csv
 import difflib
 import hashlib
-import io
 import json
 import re
 import unicodedata
@@ -24,7 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from . import numbers, paths
-from .data import cell_problem
+from .data import (
+    TableFormatError,
+    cell_problem,
+    decode_table,
+    delimiter_problem,
+    parse_records,
+)
 
 #: A data table larger than this is refused before it is read: the tables hold hand-curated
 #: aggregates (a few hundred rows), so a file this size is a wrong file, not a big dataset.
@@ -276,34 +280,16 @@ def _read_table(report: Report, resource: dict[str, Any]) -> _Table | None:
             "here (a data dump or an export does not belong in data/)",
         )
         return None
-    raw = path.read_bytes()
-    if raw.startswith(b"\xef\xbb\xbf"):
-        report.error(
-            file,
-            1,
-            None,
-            "file starts with a UTF-8 byte-order mark (BOM)",
-            "save it as UTF-8 without BOM (spreadsheets' 'CSV UTF-8' adds one); "
-            f"to strip it: sed -i '1s/^\\xEF\\xBB\\xBF//' data/{file}",
-        )
-        raw = raw[3:]
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        report.error(
-            file,
-            line,
-            None,
-            f"not UTF-8: byte 0x{raw[exc.start]:02x} on line {line} cannot be decoded "
-            "(the file was probably saved as Windows-1252 or Latin-1)",
-            f"re-save it as UTF-8, e.g. iconv -f WINDOWS-1252 -t UTF-8 data/{file} > tmp "
-            f"&& mv tmp data/{file}",
-        )
+        text, repaired = decode_table(path.read_bytes(), file)
+    except TableFormatError as exc:
+        report.error(file, exc.row, None, exc.problem, exc.fix)
         report.skip(
-            file, None, None, "row checks skipped: the file is not UTF-8", "fix the encoding first"
+            file, None, None, "row checks skipped: the file cannot be read", "fix the file first"
         )
         return None
+    for problem in repaired:
+        report.error(file, problem.row, None, problem.problem, problem.fix)
     if not text.strip():
         report.error(
             file,
@@ -313,29 +299,16 @@ def _read_table(report: Report, resource: dict[str, Any]) -> _Table | None:
             f"restore it from git, or write the header {','.join(expected)}",
         )
         return None
-    crlf = text.count("\r\n")
-    lone_cr = text.count("\r") - crlf
-    if crlf or lone_cr:
-        kind = "Windows (CRLF)" if crlf else "old Mac (CR)"
-        report.error(
-            file,
-            None,
-            None,
-            f"{kind} line endings on {crlf + lone_cr} lines; the data uses LF only, so "
-            "that it stays byte-identical across machines",
-            f"convert to LF: sed -i 's/\\r$//' data/{file} (or dos2unix data/{file})",
-        )
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
-    except csv.Error as exc:
-        report.error(
-            file,
-            None,
-            None,
-            f"not readable as CSV: {exc}",
-            "check the quoting: a value holding a comma or a quote must be in double quotes, "
-            'and a quote inside it doubled ("")',
+        records = parse_records(text, file)
+    except TableFormatError as exc:
+        report.error(file, exc.row, None, exc.problem, exc.fix)
+        return None
+    wrong = delimiter_problem(records[0], expected, file)
+    if wrong:
+        report.error(file, wrong.row, None, wrong.problem, wrong.fix)
+        report.skip(
+            file, None, None, "row checks skipped: the delimiter must be fixed first", wrong.fix
         )
         return None
     table.header, table.records = records[0], records[1:]
