@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import os
 import re
 import shutil
 import signal
@@ -135,6 +136,11 @@ def _build_command(plan: Path, out: Path, *extra: str) -> list[str]:
     ]
 
 
+def _leftovers(folder: Path) -> list[str]:
+    """Temporary folders a build left beside its output (its lock file is meant to stay)."""
+    return sorted(p.name for p in folder.glob(".reports.*") if p.name != ".reports.lock")
+
+
 TIMELINE = {"name": "timeline", "report": "timeline", "notebook": NOTEBOOKS["timeline"]}
 BROKEN = {"name": "broken", "report": "timeline", "notebook": "broken.ipynb"}
 
@@ -160,7 +166,7 @@ def test_a_failing_report_keeps_the_previous_site(tmp_path):
     assert (tmp_path / "reports.failed" / "en" / "timeline.html").is_file(), (
         "the other page still built"
     )
-    assert not list(tmp_path.glob(".reports.*"))
+    assert _leftovers(tmp_path) == []
 
 
 def test_the_command_names_the_failure_and_exits_non_zero(tmp_path):
@@ -176,41 +182,80 @@ def test_the_command_names_the_failure_and_exits_non_zero(tmp_path):
     assert "the previous site was kept" in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
+def _descendants(pid: int) -> set[int]:
+    """Every process below ``pid``, read from /proc (Linux)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            alive.add(pid)
+    return alive
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["SIGINT", "SIGTERM", "SIGKILL-group", "SIGKILL-main"])
 def test_an_interrupted_build_leaves_the_previous_site_whole(tmp_path, how):
     out = tmp_path / "reports"
     plan = _plan(tmp_path, [TIMELINE])
     assert not build(plan_path=plan, out=out, figures_dir=None, progress=False).failed
     before = _tree(out)
+    temporary = tmp_path / "tmpdir"
+    temporary.mkdir()
     process = subprocess.Popen(
         _build_command(plan, out, "--force"),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        env={**os.environ, "TMPDIR": str(temporary)},
     )
     deadline = time.monotonic() + 60
     while (
-        not list(tmp_path.glob(".reports.building-*"))
+        not list(tmp_path.glob(".reports.building-*/.runtime/*.json"))
         and process.poll() is None
         and time.monotonic() < deadline
     ):
         time.sleep(0.05)
     time.sleep(0.5)
-    if how == signal.SIGKILL:
-        import os
-
+    below = _descendants(process.pid)
+    assert below, "the build runs its pages in worker processes"
+    killed = how.startswith("SIGKILL")
+    if how == "SIGKILL-group":
         os.killpg(process.pid, signal.SIGKILL)
     else:
-        process.send_signal(how)
+        process.send_signal(getattr(signal, how.split("-")[0]))
     code = process.wait(timeout=60)
     assert code != 0
-    if how != signal.SIGKILL:
+    if not killed:
         assert code == 130, "reported as an interruption, not an internal error"
     assert _tree(out) == before
-    if how != signal.SIGKILL:
+    deadline = time.monotonic() + 20
+    while _alive(below) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(below), "workers, kernels and the resource tracker die with the build"
+    assert list(temporary.iterdir()) == [], "no kernel connection file (they hold its key)"
+    if not killed:
         assert not list(tmp_path.glob(".reports.building-*")), "cleaned up on the way out"
     again = build(plan_path=plan, out=out, figures_dir=None, progress=False)  # recovers, rebuilds
-    assert not again.failed and not list(tmp_path.glob(".reports.*"))
+    assert not again.failed and _leftovers(tmp_path) == []
 
 
 def test_bad_plan_entries_are_named(tmp_path):

@@ -216,6 +216,11 @@ def read_plan(path: str | Path = PLAN) -> Plan:
             )
         if "language" in entry["parameters"]:
             raise PlanError(f"{where}: set languages at the top of the plan, not as a parameter")
+        if "data_dir" in entry["parameters"]:
+            raise PlanError(
+                f"{where}: data_dir is not a plan parameter; choose the data folder with "
+                "`tspolicy build --data-dir DIR`"
+            )
     return Plan(path, list(languages), list(figures), raw["reports"])
 
 

@@ -199,7 +199,9 @@ def parse_records(text: str, file: str) -> list[list[str]]:
             problem = (
                 f"a double quote opened on line {start} is never closed"
                 if unclosed
-                else f"not readable as CSV on line {reader.line_num}: {exc}"
+                else f"the record starting on line {start} is not readable as CSV ({exc}, "
+                f"on line {reader.line_num}): a double quote opened on line {start} may close "
+                "too late"
             )
             raise TableFormatError(
                 file,
@@ -284,19 +286,14 @@ def cell_problem(
 
     The one wording of every cell-level rule, used by the loaders (which refuse the cell)
     and by :func:`tspolicy.validate.validate` (which lists it): type, finite numbers,
-    required, enum, pattern, minimum and maximum, no date in the future, no NUL character,
-    and no text that a spreadsheet would run as a formula.
+    required, enum, pattern, minimum and maximum, no date in the future, and no text that
+    a spreadsheet would run as a formula.
     """
     from .csvsafe import is_formula
 
     name, kind = fld.get("name", ""), fld.get("type", "string")
     constraints = fld.get("constraints", {})
     shown = echo(value)
-    if "\x00" in value:
-        return (
-            f"{shown} holds a NUL character (byte 0)",
-            "delete it: the file was probably saved by a program that wrote binary data",
-        )
     if value == "":
         if constraints.get("required"):
             return f"{name} is empty but required", f"fill it in: {fld.get('description', '')}"

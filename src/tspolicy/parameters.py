@@ -160,6 +160,11 @@ def check(report: str, values: Mapping[str, Any], dataset: Dataset) -> dict[str,
             f"{notebook}: unknown parameter '{unknown[0]}'; its parameters are: {', '.join(known)}"
         )
     result = {**defaults(report), **values}
+    if result["data_dir"] is not None and not isinstance(result["data_dir"], str):
+        raise ParameterError(
+            f"{notebook}: parameter 'data_dir' = {echo(result['data_dir'])} is not a folder; "
+            "write a path in quotes, or None for the repository's data/"
+        )
     for parameter in known.values():
         value = result[parameter.name]
         whole = isinstance(parameter.default, int) and not isinstance(parameter.default, bool)

@@ -227,6 +227,14 @@ def _read_descriptor(report: Report) -> dict[str, Any] | None:
     if not isinstance(descriptor, dict):
         report.error(where, None, None, "not a JSON object", "restore the descriptor from git")
         return None
+    from .data import DataError, resource_path
+
+    for resource in descriptor.get("resources", []):
+        try:
+            resource_path(report.data_dir, resource)
+        except DataError as exc:
+            report.error(where, None, "path", str(exc), "keep the data files in the data folder")
+            return None
     try:
         metadata_errors = list(Package.metadata_validate(descriptor))
     except FrictionlessException as exc:

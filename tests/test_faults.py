@@ -1,0 +1,498 @@
+"""Fault injection: every fault a careless or hostile user can cause, through the real CLI.
+
+Each case runs ``python -m tspolicy`` in a subprocess on a scratch copy of the inputs and
+asserts what a user is owed: exit status 1 (2 is for our bugs), no traceback, a message
+naming the file, row, field or option — and, by hashing the trees before and after, that
+nothing outside ``--out`` changed and nothing under ``--out`` that the build did not write
+was deleted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import read_rows, write_rows
+from tspolicy import output, paths
+from tspolicy.parameters import NOTEBOOKS
+
+TIMELINE = {"name": "timeline", "report": "timeline", "notebook": NOTEBOOKS["timeline"]}
+
+
+def _hashes(root: Path, skip: Path | None = None) -> dict[str, str]:
+    """sha256 of every file under ``root`` (symlinks not followed), ``skip`` left out."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        if skip is not None and (path == skip or skip in path.parents):
+            continue
+        if path.is_file() and not path.is_symlink():
+            found[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def _repository() -> dict[str, str]:
+    """What a command must never change in the repository: data, notebooks, figures, code."""
+    return {
+        f"{name}/{key}": value
+        for name in ("data", "notebooks", "figures", "src")
+        for key, value in _hashes(paths.ROOT / name).items()
+        if "__pycache__" not in key
+    }
+
+
+def tspolicy(
+    *args: str, cwd: Path | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess:
+    """Run the command line as a user does."""
+    env = {k: v for k, v in os.environ.items() if k != "TSPOLICY_DEBUG"}
+    env["COLUMNS"] = "1000"  # validate's table unwrapped, so messages can be searched
+    return subprocess.run(
+        [sys.executable, "-m", "tspolicy", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def _refused(result: subprocess.CompletedProcess, *words: str) -> str:
+    """Assert a user error: exit 1, one message without traceback, naming ``words``."""
+    text = result.stdout + result.stderr
+    assert result.returncode == 1, text[-3000:]
+    assert "Traceback" not in text and "internal error" not in text, text[-3000:]
+    for word in words:
+        assert word in text, f"{word!r} not in: {text[-1500:]}"
+    return text
+
+
+def _plan(folder: Path, entries: list, **top) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(paths.NOTEBOOKS_DIR / NOTEBOOKS["timeline"], folder / NOTEBOOKS["timeline"])
+    plan = folder / "reports.yml"
+    plan.write_text(
+        yaml.safe_dump({"languages": ["en"], "figures": [], "reports": entries, **top}),
+        encoding="utf-8",
+    )
+    return plan
+
+
+def _build(plan: Path, out: Path, *extra: str) -> list[str]:
+    return ["build", "--plan", str(plan), "--out", str(out), "--no-figures", "--quiet", *extra]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> tuple[Path, Path]:
+    """A plan with one page and a site built from it: (plan, site)."""
+    from tspolicy.build import build
+
+    folder = tmp_path_factory.mktemp("faults")
+    plan = _plan(folder / "plan", [TIMELINE])
+    out = folder / "reports"
+    assert not build(plan_path=plan, out=out, figures_dir=None, progress=False).failed
+    return plan, out
+
+
+# --------------------------------------------------------------------------- data loss
+
+
+def test_a_folder_that_is_not_a_site_is_refused_and_kept(tmp_path, site):
+    plan, _ = site
+    (tmp_path / "u" / "docs").mkdir(parents=True)
+    (tmp_path / "u" / "docs" / "thesis.html").write_text("x", encoding="utf-8")
+    before, repo = _hashes(tmp_path), _repository()
+    _refused(tspolicy(*_build(plan, tmp_path / "u")), str(tmp_path / "u"), "not a tspolicy site")
+    assert _hashes(tmp_path) == before and _repository() == repo
+
+
+@pytest.mark.parametrize(
+    ("out", "words"),
+    [
+        (".", "is the repository"),
+        ("/", "file-system root"),
+        ("..", "contains the repository"),
+        ("notebooks", "inside the repository's notebooks/"),
+        ("data/site", "inside the repository's data/"),
+        ("figures", "inside the repository's figures/"),
+        ("README.md", "is a file"),
+    ],
+)
+def test_outputs_that_hold_the_users_files_are_refused(out, words):
+    repo = _repository()
+    _refused(tspolicy("build", "--out", out, "--quiet", cwd=paths.ROOT), "--out", words)
+    assert _repository() == repo
+
+
+def test_a_site_keeps_files_the_build_did_not_write(tmp_path, site):
+    plan, built = site
+    out = tmp_path / "reports"
+    shutil.copytree(built, out)
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    (out / "en" / "draft.html").write_text("mine too", encoding="utf-8")
+    (out / "en" / "old.html").write_text("a page an earlier plan built", encoding="utf-8")
+    marker = json.loads((out / output.MARKER).read_text(encoding="utf-8"))
+    marker["files"].append("en/old.html")
+    (out / output.MARKER).write_text(json.dumps(marker), encoding="utf-8")
+    result = tspolicy(*_build(plan, out, "--force"))
+    assert result.returncode == 0, result.stderr
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert (out / "en" / "draft.html").read_text(encoding="utf-8") == "mine too"
+    assert not (out / "en" / "old.html").exists(), "a page the build wrote and dropped goes"
+    listed = json.loads((out / output.MARKER).read_text(encoding="utf-8"))["files"]
+    assert "notes.txt" not in listed and "en/timeline.html" in listed
+
+
+def test_a_second_build_waits_or_exits_with_no_wait(tmp_path, site):
+    plan, built = site
+    out = tmp_path / "reports"
+    shutil.copytree(built, out)
+    with output.locked(out):
+        text = _refused(tspolicy(*_build(plan, out, "--no-wait")), "another build", str(out))
+        assert str(os.getpid()) in text, "the message names the process holding the lock"
+    # Waiting: the lock is held by a thread for 3 s; the build waits, then finds nothing to do.
+    held = threading.Event()
+
+    def hold():
+        with output.locked(out):
+            held.set()
+            time.sleep(3)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(10)
+    started = time.monotonic()
+    result = tspolicy(*_build(plan, out))
+    holder.join()
+    assert result.returncode == 0, result.stderr
+    assert "waiting for it" in result.stderr and time.monotonic() - started >= 2.5
+
+
+def test_recovery_removes_only_staging_folders_whose_owner_is_dead(tmp_path, site):
+    plan, built = site
+    out = tmp_path / "reports"
+    shutil.copytree(built, out)
+    live = output.staging_dir(out, os.getpid())
+    dead = output.staging_dir(out, 2**22 + 12345)  # above the kernel's pid_max default
+    stranger = tmp_path / ".reports.building-mine"
+    for folder in (live, dead, stranger):
+        folder.mkdir()
+        output.write_marker(folder, [])
+    result = tspolicy(*_build(plan, out, "--force"))
+    assert result.returncode == 0, result.stderr
+    assert live.is_dir() and stranger.is_dir() and not dead.exists()
+
+
+def test_other_data_never_rewrites_the_committed_figures(tmp_path, data_copy):
+    plan = _plan(tmp_path / "plan", [TIMELINE], figures=["timeline"])
+    out = tmp_path / "site"
+    repo = _repository()
+    result = tspolicy(
+        "build", "--plan", str(plan), "--out", str(out), "--data-dir", str(data_copy), "--quiet"
+    )
+    assert result.returncode == 0, result.stderr
+    assert _repository() == repo, "figures/ is drawn from the repository's own data only"
+    assert {p.name for p in (out / "figures").iterdir()} == {"timeline.svg", "timeline.png"}
+    listed = json.loads((out / output.MARKER).read_text(encoding="utf-8"))["files"]
+    assert "figures/timeline.svg" in listed
+
+
+def _external_copy(tmp_path: Path) -> Path:
+    external = tmp_path / "external"
+    shutil.copytree(paths.EXTERNAL_DIR, external)
+    return external
+
+
+@pytest.mark.skipif(not paths.EXTERNAL_DIR.is_dir(), reason="../shared/external not found")
+def test_import_context_is_all_or_nothing(tmp_path, data_copy):
+    external = _external_copy(tmp_path)
+    meta = external / "meta_child_endangerment_content_actioned.csv"
+    rows = read_rows(meta)
+    rows[5][rows[0].index("content_actioned")] = "N/A"
+    write_rows(meta, rows)
+    before = _hashes(tmp_path)
+    _refused(
+        tspolicy("import-context", "--external-dir", str(external), "--data-dir", str(data_copy)),
+        meta.name,
+        "row 6",
+        "content_actioned",
+        "'N/A'",
+    )
+    assert _hashes(tmp_path) == before, "data/context/ is untouched"
+
+
+@pytest.mark.parametrize(
+    ("entry", "words"),
+    [
+        ({**TIMELINE, "name": "../../../../tmp/x"}, ["report #1", "not a slug"]),
+        (
+            {**TIMELINE, "notebook": "../../../etc/passwd"},
+            ["report #1", "not in the plan's folder"],
+        ),
+        ({**TIMELINE, "parameters": [1, 2]}, ["report #1", "parameters must be a mapping"]),
+        (42, ["report #1", "expected a mapping"]),
+        ({**TIMELINE, "parameters": {"data_dir": 5}}, ["data_dir"]),
+    ],
+)
+def test_bad_plan_entries_exit_1_and_write_nothing(tmp_path, entry, words):
+    plan = _plan(tmp_path / "plan", [entry])
+    before = _hashes(tmp_path)
+    _refused(tspolicy(*_build(plan, tmp_path / "out")), str(plan), *words)
+    assert _hashes(tmp_path) == before and not (tmp_path / "out").exists()
+
+
+def test_a_scalar_languages_entry_is_refused(tmp_path):
+    plan = _plan(tmp_path / "plan", [TIMELINE], languages="en")
+    _refused(tspolicy(*_build(plan, tmp_path / "out")), "'languages' must be a list", "[en")
+
+
+def test_a_data_package_path_outside_the_data_folder_is_refused_everywhere(tmp_path, data_copy):
+    descriptor = data_copy / "datapackage.json"
+    package = json.loads(descriptor.read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        if resource["name"] == "figures":
+            resource["path"] = "../../../../etc/passwd"
+    descriptor.write_text(json.dumps(package), encoding="utf-8")
+    plan = _plan(tmp_path / "plan", [TIMELINE])
+    for args in (
+        ["validate", "--data-dir", str(data_copy)],
+        ["corroborate", "--data-dir", str(data_copy)],
+        [*_build(plan, tmp_path / "out"), "--data-dir", str(data_copy)],
+    ):
+        _refused(tspolicy(*args), "resource 'figures'", "outside the data folder")
+
+
+# --------------------------------------------------------------------------- bad values
+
+
+def _set(data_dir: Path, table: str, row_id: str, column: str, value: str) -> None:
+    path = data_dir / f"{table}.csv"
+    rows = read_rows(path)
+    index = rows[0].index(column)
+    next(r for r in rows[1:] if r[0] == row_id)[index] = value
+    write_rows(path, rows)
+
+
+def _row_of(data_dir: Path, table: str, row_id: str) -> int:
+    rows = read_rows(data_dir / f"{table}.csv")
+    return next(i for i, r in enumerate(rows, start=1) if r[0] == row_id)
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value", "words"),
+    [
+        ("figures", "value", "1e309", ["not a finite number"]),
+        ("figures", "value", "inf", ["not a finite number"]),
+        ("figures", "value", "NaN", ["not a finite number"]),
+        ("figures", "period", "abcd", ["does not have the form"]),
+        ("figures", "period", "2999", ["lies in the future"]),
+        ("sources", "published", "2099-01-01", ["lies in the future"]),
+        ("figures", "note", '=HYPERLINK("http://x.invalid","click")', ["formula"]),
+        ("figures", "geography", "+cmd|' /C calc'!A0", ["formula"]),
+    ],
+)
+def test_every_command_rejects_a_bad_value_with_the_same_message(
+    tmp_path, data_copy, table, column, value, words
+):
+    row_id = read_rows(data_copy / f"{table}.csv")[1][0]
+    _set(data_copy, table, row_id, column, value)
+    row = _row_of(data_copy, table, row_id)
+    plan = _plan(
+        tmp_path / "plan", [{"name": "sources", "report": "sources", "notebook": "s.ipynb"}]
+    )
+    shutil.copy(paths.NOTEBOOKS_DIR / NOTEBOOKS["sources"], plan.parent / "s.ipynb")
+    json_result = tspolicy("validate", "--data-dir", str(data_copy), "--format", "json")
+    assert json_result.returncode == 1, json_result.stderr
+    problems = json.loads(json_result.stdout)["errors"]
+    mine = [p for p in problems if p["row"] == row and p["field"] == column]
+    assert mine, problems
+    message = mine[0]["problem"]
+    assert all(word in message for word in words), message
+    commands = [
+        ["validate", "--data-dir", str(data_copy)],
+        ["gallery", "--data-dir", str(data_copy), "--out", str(tmp_path / "gallery")],
+        [*_build(plan, tmp_path / "out"), "--data-dir", str(data_copy)],
+    ]
+    if table == "figures":  # what corroborate reads
+        commands.append(["corroborate", "--data-dir", str(data_copy)])
+    for args in commands:
+        text = _refused(tspolicy(*args), f"{table}.csv", column)
+        if args[0] != "validate":
+            assert f"row {row}" in text and message.split(":")[0][:40] in text, text
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _corrupt(path: Path, how: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    if how == "utf16":
+        path.write_bytes(text.encode("utf-16"))
+    elif how == "unclosed":
+        lines = text.split("\n")[:4]  # a quote opened on line 4 (row 4), never closed
+        lines[3] += ',"x'
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    elif how == "semicolon":
+        rows = read_rows(path)
+        path.write_text("\n".join(";".join(r) for r in rows) + "\n", encoding="utf-8")
+    elif how == "nul":
+        path.write_bytes(text.encode()[:200] + b"\x00" + text.encode()[200:])
+
+
+@pytest.mark.parametrize(
+    ("how", "words"),
+    [
+        ("utf16", ["UTF-16", "iconv -f UTF-16"]),
+        ("unclosed", ["row 4", "line 4", "never closed"]),
+        ("semicolon", ["separated by semicolons"]),
+        ("nul", ["NUL byte"]),
+    ],
+)
+def test_unreadable_files_are_named_alike_by_validate_and_build(tmp_path, data_copy, how, words):
+    _corrupt(data_copy / "metrics.csv", how)
+    plan = _plan(tmp_path / "plan", [TIMELINE])
+    result = tspolicy("validate", "--data-dir", str(data_copy), "--format", "json")
+    assert result.returncode == 1
+    (problem,) = [p for p in json.loads(result.stdout)["errors"] if p["file"] == "metrics.csv"]
+    where = problem["file"] + (f", row {problem['row']}" if problem["row"] else "")
+    text = f"{where}: {problem['problem']}; {problem['fix']}"
+    build = _refused(tspolicy(*_build(plan, tmp_path / "out"), "--data-dir", str(data_copy)), text)
+    for said in (text, build):
+        assert all(word in said for word in words) and "WINDOWS-1252" not in said, said
+
+
+# --------------------------------------------------------------------------- options
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--jobs", "-3"], ["--jobs", "'-3' is not a whole number from 1"]),
+        (["--only", "nosuch"], ["--only nosuch", "the pages are: timeline"]),
+        (["--shard", "5/2"], ["--shard"]),
+    ],
+)
+def test_bad_options_exit_1_with_the_valid_choices(tmp_path, site, args, words):
+    plan, _ = site
+    _refused(tspolicy(*_build(plan, tmp_path / "out"), *args), *words)
+
+
+def test_a_file_as_output_and_as_failed_folder_are_refused(tmp_path, site):
+    plan, _ = site
+    (tmp_path / "page.html").write_text("mine", encoding="utf-8")
+    _refused(tspolicy(*_build(plan, tmp_path / "page.html")), "is a file")
+    (tmp_path / "out.failed").mkdir()
+    (tmp_path / "out.failed" / "mine.txt").write_text("mine", encoding="utf-8")
+    _refused(tspolicy(*_build(plan, tmp_path / "out")), "out.failed", "not a tspolicy site")
+    assert (tmp_path / "out.failed" / "mine.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_long_bad_value_is_not_echoed_whole(tmp_path):
+    plan = _plan(
+        tmp_path / "plan",
+        [
+            {
+                "name": "platform_shares",
+                "report": "platform_shares",
+                "notebook": NOTEBOOKS["timeline"],
+                "parameters": {"highlight": "x" * 100_000},
+            }
+        ],
+    )
+    text = _refused(tspolicy(*_build(plan, tmp_path / "out")), "highlight", "100,002 characters")
+    assert len(text) < 2_000
+
+
+def test_a_fractional_year_is_refused_before_anything_runs(tmp_path):
+    plan = _plan(
+        tmp_path / "plan",
+        [
+            {
+                "name": "platform_shares",
+                "report": "platform_shares",
+                "notebook": NOTEBOOKS["timeline"],
+                "parameters": {"year": 2020.0},
+            }
+        ],
+    )
+    _refused(tspolicy(*_build(plan, tmp_path / "out")), "'year' = 2020.0 is not a whole number")
+
+
+# --------------------------------------------------------------------------- the file system
+
+
+def test_an_unwritable_output_and_a_full_disk_exit_1_and_clean_up(
+    tmp_path, site, monkeypatch, capsys
+):
+    """Root ignores permissions, so the OS errors are injected where the build writes."""
+    import errno
+
+    from tspolicy import build as build_module
+    from tspolicy.cli import main
+
+    plan, built = site
+    out = tmp_path / "reports"
+    shutil.copytree(built, out)
+    before = _hashes(out)
+    for code, words in (
+        (errno.ENOSPC, ["no space left", "nothing was replaced"]),
+        (errno.EACCES, ["Permission denied", "a folder you can write to"]),
+        (errno.EROFS, ["Read-only file system"]),
+    ):
+
+        def fail(src, dst, *args, _code=code, **kwargs):
+            Path(dst).mkdir(parents=True)
+            (Path(dst) / "half.html").write_text("half", encoding="utf-8")
+            raise OSError(_code, os.strerror(_code), str(dst))
+
+        monkeypatch.setattr(build_module.shutil, "copytree", fail)
+        assert main(_build(plan, out, "--force")) == 1
+        err = capsys.readouterr().err
+        assert all(word in err for word in words) and "internal error" not in err, err
+        assert _hashes(out) == before
+        assert not list(tmp_path.glob(".reports.building-*")), "the staging folder is removed"
+
+
+def test_corroborate_csv_cannot_carry_a_formula():
+    import pandas as pd
+
+    from tspolicy.csvsafe import safe_frame
+
+    frame = pd.DataFrame(
+        {"claim": ["=HYPERLINK(1)", "+cmd|x", "@SUM(A1)", "-x", "ok"], "value": [-3, 1, 2, 3, 4]}
+    )
+    safe = safe_frame(frame)
+    assert safe["claim"].tolist() == ["'=HYPERLINK(1)", "'+cmd|x", "'@SUM(A1)", "'-x", "ok"]
+    assert safe["value"].tolist() == [-3, 1, 2, 3, 4], "numbers are left alone"
+
+
+def test_papermill_reports_a_bad_parameter_in_one_message(tmp_path):
+    papermill = Path(sys.executable).with_name("papermill")
+    result = subprocess.run(
+        [
+            str(papermill),
+            str(paths.NOTEBOOKS_DIR / NOTEBOOKS["platform_shares"]),
+            str(tmp_path / "out.ipynb"),
+            "-p",
+            "year",
+            "1999",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode != 0
+    kernel_part = result.stderr.split("PapermillExecutionError", 1)[1]
+    assert "ParameterError: 10_platform_shares.ipynb: parameter 'year' = 1999" in kernel_part
+    assert "Traceback" not in kernel_part and "parameters.py" not in kernel_part, kernel_part
