@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import json
 import os
 import re
 import shutil
@@ -17,7 +18,7 @@ import pytest
 import yaml
 
 from conftest import read_rows, write_rows
-from tspolicy import paths
+from tspolicy import output, paths
 from tspolicy.build import PlanError, build, load_plan, write_figures
 from tspolicy.i18n import LANGUAGES
 from tspolicy.parameters import NOTEBOOKS
@@ -39,7 +40,9 @@ def test_every_page_in_every_language(built_site):
     assert {"index.html", *PAGES} <= files
     assert {p.replace(".html", ".ipynb") for p in PAGES} <= files
     hidden = [f for f in files if f.startswith(".") and not f.startswith(".cache/")]
-    assert not hidden, "no logs or temporary files in the site"
+    assert hidden == [output.MARKER], "no logs or temporary files in the site"
+    listed = json.loads((built_site / output.MARKER).read_text(encoding="utf-8"))["files"]
+    assert sorted(listed) == sorted(files), "the marker lists every file the build wrote"
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -223,7 +226,7 @@ def test_an_interrupted_build_leaves_the_previous_site_whole(tmp_path, how):
     process = subprocess.Popen(
         _build_command(plan, out, "--force"),
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         start_new_session=True,
         env={**os.environ, "TMPDIR": str(temporary)},
     )
@@ -242,10 +245,12 @@ def test_an_interrupted_build_leaves_the_previous_site_whole(tmp_path, how):
         os.killpg(process.pid, signal.SIGKILL)
     else:
         process.send_signal(getattr(signal, how.split("-")[0]))
-    code = process.wait(timeout=60)
+    _, err = process.communicate(timeout=60)
+    code = process.returncode
     assert code != 0
     if not killed:
         assert code == 130, "reported as an interruption, not an internal error"
+        assert err.decode().strip() == "tspolicy: interrupted", "one line, no traceback"
     assert _tree(out) == before
     deadline = time.monotonic() + 20
     while _alive(below) and time.monotonic() < deadline:

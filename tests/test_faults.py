@@ -111,6 +111,8 @@ def test_a_folder_that_is_not_a_site_is_refused_and_kept(tmp_path, site):
     plan, _ = site
     (tmp_path / "u" / "docs").mkdir(parents=True)
     (tmp_path / "u" / "docs" / "thesis.html").write_text("x", encoding="utf-8")
+    (tmp_path / "u" / ".cache").mkdir()  # as a home folder has: not a site's cache
+    (tmp_path / "u" / ".cache" / "pip.json").write_text("{}", encoding="utf-8")
     before, repo = _hashes(tmp_path), _repository()
     _refused(tspolicy(*_build(plan, tmp_path / "u")), str(tmp_path / "u"), "not a tspolicy site")
     assert _hashes(tmp_path) == before and _repository() == repo

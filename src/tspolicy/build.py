@@ -121,12 +121,6 @@ class Plan:
         if shard is not None:
             index, count = shard
             jobs = [job for position, job in enumerate(jobs) if position % count == index - 1]
-        if not jobs:
-            where = f" shard {shard[0]}/{shard[1]}" if shard else ""
-            raise PlanError(
-                f"{self.path}: nothing to build in language(s) {', '.join(langs or [])}{where}; "
-                f"the plan's languages are {', '.join(self.languages)}"
-            )
         return jobs
 
 
@@ -547,6 +541,12 @@ def build(
     out = Path(out).resolve()
     plan = read_plan(plan_path)
     selected = plan.jobs(only, langs, shard)
+    if not selected:
+        where = f" shard {shard[0]}/{shard[1]}" if shard else ""
+        raise PlanError(
+            f"{plan.path}: nothing to build in language(s) {', '.join(langs or [])}{where}; "
+            f"the plan's languages are {', '.join(plan.languages)}"
+        )
     output.check_output(out)
     with output.locked(out, wait=wait):
         output.recover(out)

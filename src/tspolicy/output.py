@@ -29,7 +29,8 @@ from .errors import TspolicyError
 
 #: The file that marks a folder as a tspolicy site and lists what the builds wrote there.
 MARKER = ".tspolicy-site.json"
-#: What a site written before the marker existed holds (recognised once, then marked).
+#: What a site written before the marker existed holds (recognised once, then marked). A
+#: bare ``.cache/`` is not enough: a home folder has one.
 _LEGACY_SITE = Path(".cache") / "site.json"
 #: Folders of the repository a site may never be written into (they hold its inputs).
 _PROTECTED = ("data", "src", "notebooks", "figures", "tests", ".git", "benchmarks")
@@ -64,26 +65,28 @@ def is_site(folder: Path) -> bool:
 
 
 def owned_files(folder: Path) -> set[str]:
-    """The files (relative POSIX paths) the builds wrote in a site, as its marker lists them.
+    """The files (relative POSIX paths) that builds wrote in a site.
 
-    A site from before the marker: the files a build writes (index, pages, notebooks,
-    cache keys), recognised by where they are.
+    Those its marker lists, and those a build's cache vouches for: everything under
+    ``.cache/`` and every page or notebook that has a key there (so sites merged from
+    shards, each with its own marker, and sites from before the marker, are known whole).
     """
+    owned: set[str] = set()
     try:
-        return set(json.loads((folder / MARKER).read_text(encoding="utf-8"))["files"])
+        listed = json.loads((folder / MARKER).read_text(encoding="utf-8"))["files"]
+        owned |= {str(name) for name in listed}
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    owned = set()
-    for path in folder.rglob("*"):
-        relative = path.relative_to(folder)
-        parts = relative.parts
-        if path.is_file() and (
-            parts == ("index.html",)
-            or parts[0] == ".cache"
-            or (len(parts) == 2 and path.suffix in {".html", ".ipynb"})
-        ):
-            owned.add(relative.as_posix())
-    return owned
+    cache = folder / ".cache"
+    for path in cache.rglob("*") if cache.is_dir() else ():
+        if path.is_file():
+            owned.add(path.relative_to(folder).as_posix())
+            relative = path.relative_to(cache).with_suffix("")
+            if len(relative.parts) == 2:  # <lang>/<name>.json: the key of a page
+                owned |= {f"{relative.as_posix()}.html", f"{relative.as_posix()}.ipynb"}
+    if (folder / "index.html").is_file() and (cache / "site.json").is_file():
+        owned.add("index.html")
+    return {name for name in owned if (folder / name).is_file()}
 
 
 def write_marker(folder: Path, files: Iterable[str]) -> None:
