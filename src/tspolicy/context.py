@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from . import paths
-from .data import DataError, _read, resource_descriptor
+from .data import DataError, _read, decode_table, parse_records, resource_descriptor
 from .errors import echo
 
 #: The context series: name → (file under data/context/, file under ../shared/external/).
@@ -86,22 +86,21 @@ class ContextSeries:
 
 
 def _read_csv(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
-    """Read an extract, checking its columns; errors name the file and what to do."""
+    """Read an extract as the data tables are read (:func:`tspolicy.data.decode_table`,
+    :func:`~tspolicy.data.parse_records`), checking its columns."""
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            rows = list(reader)
-            header = list(reader.fieldnames or [])
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise DataError(
             f"{path}: not found; pass --external-dir with the folder holding the extracts"
         ) from None
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise DataError(f"{path}: not readable as UTF-8 CSV ({exc})") from None
+    text, _ = decode_table(raw, path.name)  # a BOM or CRLF in an extract is harmless
+    records = parse_records(text, path.name) or [[]]
+    header, rows = records[0], records[1:]
     missing = [c for c in columns if c not in header]
     if missing:
         raise DataError(f"{path}: column(s) {', '.join(missing)} missing; expected {columns}")
-    return rows
+    return [dict(zip(header, row, strict=False)) for row in rows if row]
 
 
 def _count(path: Path, row: int, record: dict[str, str], column: str) -> int:
