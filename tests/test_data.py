@@ -16,10 +16,13 @@ from tspolicy.data import (
 def test_figures_types():
     figures = load_figures()
     assert figures["value"].dtype == "Float64"
-    assert figures["vague"].dtype == "boolean"
     for column in ("document_id", "metric", "subject", "unit", "qualifier"):
         assert isinstance(figures[column].dtype, pd.CategoricalDtype), column
-    assert list(figures["qualifier"].cat.categories) == ["exact", "more_than", "at_least", "about"]
+    categories = ["exact", "more_than", "at_least", "about", "vague"]
+    assert list(figures["qualifier"].cat.categories) == categories
+    vague = figures[figures["qualifier"] == "vague"]
+    assert len(vague) == 4 and vague["value"].isna().all(), "a vague word is stored as no number"
+    assert figures.loc[figures["qualifier"] != "vague", "value"].notna().all()
     assert figures["period_start"].dtype == "Int64"
     assert figures["note"].dtype == "string"
 

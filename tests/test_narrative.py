@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
 from conftest import read_rows, write_rows
@@ -73,7 +74,7 @@ def stated_numbers(text: str, lang: str) -> list[tuple[str, float]]:
 
 def _allowed(ds, context) -> set[float]:
     """Every number the data hold: values, dates, counts, and numerals in their text."""
-    allowed = {float(v) for v in ds.figures["value"]}
+    allowed = {float(v) for v in ds.figures["value"].dropna()}
     allowed |= {
         float(v) for v in ds.primary_checks["primary_value"].dropna() if re.fullmatch(r"[\d.]+", v)
     }
@@ -106,7 +107,10 @@ def _allowed(ds, context) -> set[float]:
     counts += list(ds.figures["document_id"].value_counts()) + list(
         ds.events["document_id"].value_counts()
     )
+    verdicts = dict(zip(ds.primary_checks["claim"], ds.primary_checks["verdict"], strict=True))
+    figure_verdicts = [verdicts.get(claim, "unverified") for claim in claims["claim"]]
     counts += [*ds.primary_checks["verdict"].value_counts(), 0]  # 0: a document with no event
+    counts += list(pd.Series(figure_verdicts).value_counts())  # the claims' checks, by verdict
     allowed |= {float(c) for c in counts}
     return allowed
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tspolicy.numbers import numbers_in, position_in_order, states_value
+from tspolicy.numbers import numbers_in, position_in_order, states_value, vague_words
 
 
 @pytest.mark.parametrize(
@@ -26,13 +26,25 @@ from tspolicy.numbers import numbers_in, position_in_order, states_value
         ("qui a pris deux ans", 2),
         ("الذي استغرق عامين", 2),
         ("بعد أكثر من عقدين", 20),
-        ("ساعدت مئات الأطفال", 200),
-        ("des milliers de mineurs", 2000),
-        ("des millions de mineurs", 2_000_000),
     ],
 )
 def test_states_value(text, value):
     assert states_value(text, value), sorted(numbers_in(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("ساعدت مئات الأطفال", "مئات"),
+        ("des milliers de mineurs", "milliers"),
+        ("des millions de mineurs", "millions"),
+        ("نقابة تمثل الملايين من العمال", "الملايين"),
+        ("hundreds of young people", "hundreds"),
+    ],
+)
+def test_a_vague_word_is_found_and_is_no_number(text, word):
+    assert vague_words(text) == [word]
+    assert numbers_in(text) == set(), "a vague word states no number"
 
 
 @pytest.mark.parametrize(

@@ -86,11 +86,11 @@ def test_wrong_type(data_copy, edit):
 
 
 def test_wrong_boolean(data_copy, edit):
-    edit(data_copy, "figures", "F002", "vague", "yes")
+    edit(data_copy, "events", "E001", "date_inferred", "yes")
     find(
         validate(data_copy),
-        file="figures.csv",
-        field="vague",
+        file="events.csv",
+        field="date_inferred",
         contains="'yes' is not a valid boolean",
     )
 
@@ -246,16 +246,50 @@ def test_bad_qualifier(data_copy, edit):
         field="qualifier",
         contains="'over' is not an allowed qualifier",
     )
-    assert "exact, more_than, at_least, about" in problem.fix
+    assert "exact, more_than, at_least, about, vague" in problem.fix
 
 
-def test_vague_figure_must_be_a_lower_bound(data_copy, edit):
-    edit(data_copy, "figures", "F002", "qualifier", "exact")
+def test_a_vague_word_is_not_a_number(data_copy, edit):
+    edit(data_copy, "figures", "F002", "value", "200")
     find(
         validate(data_copy),
         file="figures.csv",
-        field="qualifier",
-        contains="vague figure must be a lower bound",
+        field="value",
+        contains="value 200 given for a vague figure",
+    )
+
+
+def test_only_a_vague_figure_has_no_value(data_copy, edit):
+    edit(data_copy, "figures", "F013", "value", "")
+    find(validate(data_copy), file="figures.csv", field="value", contains="value is empty")
+
+
+def test_a_vague_figure_quotes_its_word(data_copy, edit):
+    edit(data_copy, "figures", "F013", "qualifier", "vague")
+    edit(data_copy, "figures", "F013", "value", "")
+    find(validate(data_copy), file="figures.csv", field="excerpt", contains="no vague word")
+
+
+def test_no_value_verdict_for_a_vague_claim(data_copy, edit):
+    edit(
+        data_copy,
+        "primary_checks",
+        "children_helped|Courtney's House|2008/..",
+        "verdict",
+        "matches",
+    )
+    edit(
+        data_copy,
+        "primary_checks",
+        "children_helped|Courtney's House|2008/..",
+        "primary_value",
+        "200",
+    )
+    find(
+        validate(data_copy),
+        file="primary_checks.csv",
+        field="verdict",
+        contains="the documents state no number for this claim",
     )
 
 

@@ -16,7 +16,8 @@ Each claim gets a status:
 ``conflict``
     The statements cannot all be true ("65 %" and "59 %"; "exactly 20" and "more than 20").
 
-"About" is read as within ±10 % (:data:`ABOUT_TOLERANCE`).
+"About" is read as within ±10 % (:data:`ABOUT_TOLERANCE`). A vague word ("hundreds") is
+no number: it agrees with any count and is never a value to compare.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ import math
 from dataclasses import dataclass
 
 import pandas as pd
+
+from .numbers import VAGUE
 
 #: "About v" is taken to mean a value within v × (1 ± ABOUT_TOLERANCE).
 ABOUT_TOLERANCE = 0.10
@@ -44,7 +47,10 @@ class Interval:
 
     @classmethod
     def of(cls, value: float, qualifier: str) -> Interval:
-        """Return the interval that ``qualifier value`` allows."""
+        """Return the interval that ``qualifier value`` allows (any count for ``vague``:
+        a word such as "hundreds" states no number, so it contradicts none)."""
+        if qualifier == VAGUE:
+            return cls(0.0, True, math.inf, False)
         if qualifier == "more_than":
             return cls(value, False, math.inf, False)
         if qualifier == "at_least":
@@ -125,6 +131,8 @@ def _status(values: list[float], qualifiers: list[str], n_documents: int) -> str
 
 
 def _describe(value: float, qualifier: str) -> str:
+    if qualifier == VAGUE:
+        return "no number (a vague word)"
     number = f"{value:,.0f}" if value == int(value) else f"{value:,}"
     return {
         "exact": number,
@@ -158,7 +166,7 @@ def corroborate(figures: pd.DataFrame) -> pd.DataFrame:
         [frame[k].astype(str) for k in keys], sort=True
     ):  # the groups are the claims of claim_keys(); grouping keeps their parts as columns
         documents = tuple(sorted(group["document_id"].astype(str).unique()))
-        values = [float(v) for v in group["value"]]
+        values = [float(v) if pd.notna(v) else math.nan for v in group["value"]]
         qualifiers = [str(q) for q in group["qualifier"]]
         status = _status(values, qualifiers, len(documents))
         statements = sorted({_describe(v, q) for v, q in zip(values, qualifiers, strict=True)})

@@ -16,6 +16,7 @@ from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
 from .i18n import check_language, plural, t
+from .numbers import VAGUE
 
 #: Default numbering system per language.
 NUMBERING = {"en": "latn", "fr": "latn", "ar": "latn"}
@@ -94,8 +95,11 @@ def quantity(
 ) -> str:
     """Format a value with its qualifier: "more than 1,470", "plus de 1 470", "أكثر من 1,470".
 
-    A lower bound is never written as an exact number.
+    A lower bound is never written as an exact number; a vague word ("hundreds") is said to
+    be no number, whatever ``amount`` holds.
     """
+    if qualifier == VAGUE:
+        return t("qualifier.vague", lang)
     return t(f"qualifier.{qualifier}", lang, n=value(amount, unit, lang, numbering=numbering))
 
 
@@ -103,6 +107,8 @@ def bound(
     amount: float, qualifier: str, unit: str, lang: str, *, numbering: str | None = None
 ) -> str:
     """A short chart label that keeps the qualifier: "1,470+", "≥ 200", "~120 million"."""
+    if qualifier == VAGUE:
+        return t("bound.vague", lang)
     return t(f"bound.{qualifier}", lang, n=value(amount, unit, lang, numbering=numbering))
 
 

@@ -15,6 +15,7 @@ an exact number, or present a share as a share of anything but what its source c
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -30,6 +31,7 @@ from .context import CHILD_ENDANGERMENT, ContextSeries, meta_sum
 from .corroborate import claim_keys, corroborate
 from .data import Dataset
 from .i18n import check_language, event_text, join, metric_text, name, t
+from .numbers import VAGUE
 
 TOPICS = ("overview", "platform_shares", "enforcement", "content_counts", "sources", "timeline")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}#|~!])")
@@ -78,7 +80,7 @@ def _statement(rows: pd.DataFrame, lang: str) -> dict[str, Any]:
             float(row["value"]), str(row["qualifier"]), str(row["unit"]), lang
         ),
         "lower_bound": str(row["qualifier"]) in charts.LOWER_BOUNDS,
-        "vague": bool(rows["vague"].any()),
+        "vague": bool((rows["qualifier"] == VAGUE).any()),
         "excerpts": list(dict.fromkeys(rows["excerpt"].astype(str))),
         "documents": sorted(rows["document_id"].astype(str).unique()),
         "primary": join(sorted(rows["primary_source"].astype(str).unique()), lang),
@@ -227,7 +229,10 @@ def _content_counts(
 def _statements(rows: pd.DataFrame, lang: str) -> list[str]:
     """The distinct statements of a claim's mentions, formatted: ["more than 73.3 million"]."""
     pairs = dict.fromkeys(zip(rows["value"], rows["qualifier"], rows["unit"], strict=True))
-    return [fmt.quantity(float(v), str(q), str(u), lang) for v, q, u in pairs]
+    return [
+        fmt.quantity(float(v) if pd.notna(v) else math.nan, str(q), str(u), lang)
+        for v, q, u in pairs
+    ]
 
 
 def _sources(ds: Dataset, lang: str, **_: Any) -> dict:

@@ -48,15 +48,17 @@ _CARDINAL_WORDS: list[tuple[re.Pattern[str], tuple[float, ...]]] = [
     (re.compile(r"عقدين"), (2, 20)),
 ]
 
-#: Words that state only an order of magnitude. They are recorded as the smallest number
-#: the plural covers (two of the unit), qualifier ``at_least``, with ``vague`` set.
-VAGUE_WORDS: list[tuple[re.Pattern[str], float]] = [
-    (re.compile(r"\b(?:hundreds|centaines)\b", re.I), 200),
-    (re.compile(r"مئات"), 200),
-    (re.compile(r"\b(?:thousands|milliers)\b", re.I), 2_000),
-    (re.compile(r"آلاف"), 2_000),
-    (re.compile(r"\bmillions\b", re.I), 2_000_000),
-    (re.compile(r"الملايين"), 2_000_000),
+#: The qualifier of a figure stated only by a vague word: it has no value.
+VAGUE = "vague"
+#: Words that state only an order of magnitude. They are no number: a figure stated by one
+#: is recorded with qualifier ``vague`` and no value (see :func:`vague_words`).
+VAGUE_WORDS: list[re.Pattern[str]] = [
+    re.compile(r"\b(?:hundreds|centaines)\b", re.I),
+    re.compile(r"مئات"),
+    re.compile(r"\b(?:thousands|milliers)\b", re.I),
+    re.compile(r"آلاف"),
+    re.compile(r"\bmillions\b", re.I),
+    re.compile(r"الملايين"),
 ]
 
 _ORDINAL_WORDS: list[tuple[re.Pattern[str], float]] = [
@@ -111,8 +113,8 @@ def numbers_in(text: str) -> set[float]:
     set of float
         Numerals in any digit script and grouping, scaled by a following "million(s)",
         "milliard(s)", "مليون", "مليارات"…; ratios such as "1 sur 10" as a percentage;
-        number words ("deux", "عامين"); and the lower bounds of vague plurals
-        ("des millions" → 2,000,000).
+        and number words ("deux", "عامين"). Vague plurals ("des millions") are no number:
+        see :func:`vague_words`.
 
     Examples
     --------
@@ -136,10 +138,16 @@ def numbers_in(text: str) -> set[float]:
     for pattern, word_values in _CARDINAL_WORDS:
         if pattern.search(text):
             values.update(word_values)
-    for pattern, value in VAGUE_WORDS:
-        if pattern.search(text):
-            values.add(value)
     return values
+
+
+def vague_words(text: str) -> list[str]:
+    """The words in ``text`` that state only an order of magnitude ("hundreds", "الملايين").
+
+    >>> vague_words("ils sont des millions de mineurs")
+    ['millions']
+    """
+    return [m.group() for pattern in VAGUE_WORDS for m in pattern.finditer(text)]
 
 
 def ranks_in(text: str) -> set[float]:

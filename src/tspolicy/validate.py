@@ -29,6 +29,7 @@ from .data import (
     delimiter_problem,
     parse_records,
 )
+from .numbers import VAGUE
 
 #: A data table larger than this is refused before it is read: the tables hold hand-curated
 #: aggregates (a few hundred rows), so a file this size is a wrong file, not a big dataset.
@@ -706,6 +707,8 @@ def _check_figures(
             )
         if not (table.good(row, "value") and table.good(row, "unit")):
             continue
+        if table.good(row, "qualifier") and not _check_vague(report, table, row, r):
+            continue
         value = float(r["value"])
         if unit == "percent" and not 0 <= value <= 100:
             report.error(
@@ -732,17 +735,41 @@ def _check_figures(
                 f"{r['value']} {unit} is not a whole number: values are in base units",
                 "write the full number: 73.3 million is 73300000, 6,1 millions is 6100000",
             )
-        vague = r["vague"] == "true"
-        if vague and table.good(row, "qualifier") and r["qualifier"] != "at_least":
-            report.error(
-                table.file,
-                row,
-                "qualifier",
-                f"a vague figure must be a lower bound, not '{r['qualifier']}'",
-                "write at_least, with the smallest number the word covers as value",
-            )
         if table.good(row, "excerpt"):
             _check_states_value(report, table, row, r, value, ranked_subjects)
+
+
+def _check_vague(report: Report, table: _Table, row: int, r: dict[str, str]) -> bool:
+    """A vague word has no value, and only it: True when the row has a number to check."""
+    vague, value = r["qualifier"] == VAGUE, r["value"].strip()
+    if vague and value:
+        report.error(
+            table.file,
+            row,
+            "value",
+            f"value {value} given for a vague figure: a word such as 'hundreds' or "
+            "'des millions' is not a number",
+            "leave value empty; the excerpt keeps the word",
+        )
+    elif not vague and not value:
+        report.error(
+            table.file,
+            row,
+            "value",
+            "value is empty but required",
+            "write the number the document states, in base units; only a figure stated by "
+            "a vague word ('hundreds', 'الملايين') has no value, with qualifier vague",
+        )
+    elif vague and table.good(row, "excerpt") and not numbers.vague_words(r["excerpt"]):
+        report.error(
+            table.file,
+            row,
+            "excerpt",
+            "qualifier vague, but the excerpt holds no vague word ('hundreds', 'des "
+            "milliers', 'الملايين'…)",
+            "quote the phrase with the word, or write the number the document states",
+        )
+    return not vague and bool(value)
 
 
 def _check_states_value(
@@ -887,6 +914,22 @@ def _check_primary_checks(report: Report, table: _Table, figures: _Table, events
                 f"verdict '{verdict}' but no primary source is named",
                 "name the source the figure was checked against, or write unverified",
             )
+        mentions_here = [] if is_event else list(by_claim[claim]["qualifier"])
+        if (
+            mentions_here
+            and all(q == VAGUE for q in mentions_here)
+            and (verdict in VERDICTS_WITH_VALUE or value)
+        ):
+            report.error(
+                table.file,
+                row,
+                "verdict" if verdict in VERDICTS_WITH_VALUE else "primary_value",
+                f"the documents state no number for this claim (qualifier vague), so there "
+                f"is no value to check: verdict '{verdict}', primary_value '{value}'",
+                "leave primary_value empty; use differs_in_definition or unverified and say "
+                "what the source's words are",
+            )
+            continue
         if verdict in VERDICTS_WITH_VALUE and not value:
             report.error(
                 table.file,
@@ -922,6 +965,8 @@ def _check_primary_checks(report: Report, table: _Table, figures: _Table, events
             continue
         group = by_claim[claim]
         for value_text, qualifier in zip(group["value"], group["qualifier"], strict=True):
+            if qualifier == VAGUE:
+                continue
             statement = Interval.of(float(value_text), qualifier)
             if statement.meet(Interval.of(number, "exact")) is None:
                 report.error(
