@@ -1,5 +1,6 @@
 """The console script and `python -m tspolicy` are the same program."""
 
+import json
 import shutil
 import subprocess
 import sys
@@ -60,3 +61,19 @@ def test_import_context_missing_extracts(tmp_path, capsys):
         == 1
     )
     assert "not found" in capsys.readouterr().err
+
+
+def test_corroborate_json_counts_documents_and_independent_origins(capsys):
+    assert main(["corroborate", "--format", "json"]) == 0
+    claims = {c["claim"]: c for c in json.loads(capsys.readouterr().out)}
+    facebook = claims["content_reported|Facebook|"]
+    assert facebook["documents"] == ["fr-news-guardian-meta", "fr-podcast-choses-a-savoir"]
+    assert facebook["independent_origins"] == 1 and not facebook["corroborated"]
+    assert facebook["origins"] == ["guardian-2023-meta-trafficking"]
+
+
+def test_corroborate_csv_names_the_origins(capsys):
+    assert main(["corroborate", "--format", "csv"]) == 0
+    text = capsys.readouterr().out
+    assert "independent_origins" in text.splitlines()[0]
+    assert "guardian-2023-meta-trafficking" in text

@@ -2,12 +2,12 @@
 
 import pandas as pd
 
-from tspolicy.corroborate import Interval, corroborate
-from tspolicy.data import load_figures
+from tspolicy.corroborate import Interval, corroborate, document_origins
+from tspolicy.data import load_figures, load_sources
 
 
 def claims():
-    return corroborate(load_figures()).set_index("claim")
+    return corroborate(load_figures(), document_origins(load_sources())).set_index("claim")
 
 
 def test_73_million_appears_in_two_documents():
@@ -25,7 +25,27 @@ def test_undated_mentions_join_the_dated_claim():
         "fr-podcast-choses-a-savoir",
         "fr-news-guardian-meta",
     }
-    assert row["corroborated"]
+    assert row["independent_origins"] == 1 and not row["corroborated"], (
+        "three documents relaying one investigation are one source, not a confirmation"
+    )
+
+
+def test_independent_origins_are_counted_not_documents():
+    figures = _figures((20, "exact"), (20, "exact"))
+    one = corroborate(figures, {"doc0": "relay", "doc1": "relay"}).iloc[0]
+    two = corroborate(figures, {"doc0": "origin-1", "doc1": "origin-2"}).iloc[0]
+    unknown = corroborate(figures).iloc[0]
+    assert (one["n_documents"], one["independent_origins"], one["corroborated"]) == (2, 1, False)
+    assert (two["independent_origins"], two["corroborated"]) == (2, True)
+    assert unknown["independent_origins"] is pd.NA and not unknown["corroborated"]
+    conflict = corroborate(_figures((65, "exact"), (59, "exact")), {"doc0": "x", "doc1": "y"})
+    assert not conflict.iloc[0]["corroborated"], "a conflict is never a corroboration"
+
+
+def test_a_vague_word_agrees_with_any_count_and_is_no_number():
+    row = claims().loc["minors_trafficked|Minors (United States and worldwide)|"]
+    assert row["statements"] == "no number (a vague word)"
+    assert corroborate(_figures((20, "exact"), (None, "vague")))["status"][0] == "compatible"
 
 
 def test_repeated_mentions_in_one_document_are_single_source():

@@ -238,3 +238,28 @@ def test_every_figure_not_matching_its_source_carries_the_verdict(dataset, conte
         claims = facts(topic, dataset, lang=lang, **(context if topic in CONTEXT_TOPICS else {}))
         mentioned = verdict in str(claims)
         assert not mentioned or t(f"verdict.{verdict}", lang) in text, (topic, verdict)
+
+
+@pytest.mark.parametrize(
+    ("lang", "relayed", "none"),
+    [
+        (
+            "en",
+            "Relayed by 3 documents, all from the Guardian investigation: not independent",
+            "none by two independent origins",
+        ),
+        (
+            "fr",
+            "Source commune aux 3 documents\u202f: l’enquête du Guardian",
+            "aucune par deux sources indépendantes",
+        ),
+        (
+            "ar",
+            "عدد الوثائق: 3، ومصدرها واحد هو تحقيق صحيفة الغارديان",
+            "لا يؤكد أيًّا منها مصدران مستقلان",
+        ),
+    ],
+)
+def test_relayed_figures_are_not_called_corroborated(lang, relayed, none):
+    text = narrative("sources", load_dataset(), lang=lang)
+    assert relayed in text and none in text

@@ -592,3 +592,14 @@ def test_unreadable_sources_skip_the_links(data_copy):
     find(report, file="sources.csv", field=None, contains="file is empty")
     skipped = {p.file for p in report.skipped if p.field == "document_id"}
     assert skipped == {"figures.csv", "events.csv"}
+
+
+def test_a_document_names_a_known_origin(data_copy, edit):
+    edit(data_copy, "sources", "ar-news-guardian-meta", "origin", "guardian-2023")
+    problem = find(
+        validate(data_copy),
+        file="sources.csv",
+        field="origin",
+        contains="unknown origin 'guardian-2023'",
+    )
+    assert "origins.csv" in problem.fix

@@ -95,6 +95,7 @@ def data_view(report: str, data_dir: str | Path | None = None) -> dict[str, str]
     whole("datapackage.json")
     if metrics is None:
         for name in (
+            "origins.csv",
             "sources.csv",
             "figures.csv",
             "metrics.csv",

@@ -96,26 +96,55 @@ def cmd_corroborate(args: argparse.Namespace) -> int:
     """Print each claim with the documents that report it and whether they agree."""
     from rich.table import Table
 
-    from .corroborate import corroborate
-    from .data import load_figures
+    from .corroborate import corroborate, document_origins
+    from .data import load_figures, load_sources
 
-    claims = corroborate(load_figures(args.data_dir))
+    origins = document_origins(load_sources(args.data_dir))
+    claims = corroborate(load_figures(args.data_dir), origins)
     if args.multi:
         claims = claims[claims["n_documents"] >= 2]
+    if args.format == "json":
+        records = [
+            {
+                "claim": row.claim,
+                "metric": row.metric,
+                "subject": row.subject,
+                "period": row.period,
+                "statements": row.statements,
+                "status": str(row.status),
+                "documents": list(row.documents),
+                "n_documents": int(row.n_documents),
+                "origins": list(row.origins),
+                "independent_origins": int(row.independent_origins),
+                "corroborated": bool(row.corroborated),
+                "figure_ids": list(row.figure_ids),
+            }
+            for row in claims.itertuples()
+        ]
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
     if args.format == "csv":
         from .csvsafe import safe_frame
 
         out = claims.assign(
             documents=claims["documents"].map(";".join),
+            origins=claims["origins"].map(";".join),
             figure_ids=claims["figure_ids"].map(";".join),
         )
         safe_frame(out).to_csv(sys.stdout, index=False, lineterminator="\n")
         return 0
     table = Table(title=f"{len(claims)} claim(s)", title_justify="left", show_lines=False)
-    for name in ("claim", "statements", "documents", "status"):
+    for name in ("claim", "statements", "documents", "independent origins", "status"):
         table.add_column(name)
     for row in claims.itertuples():
-        table.add_row(row.claim, row.statements, "\n".join(row.documents), str(row.status))
+        table.add_row(
+            row.claim,
+            row.statements,
+            "\n".join(row.documents),
+            f"{row.independent_origins}: " + ", ".join(row.origins),
+            str(row.status),
+        )
     _console().print(table)
     return 0
 
@@ -251,7 +280,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--multi", action="store_true", help="only claims reported by two or more documents"
     )
     cor.add_argument(
-        "--format", choices=["table", "csv"], default="table", help="output format (default: table)"
+        "--format",
+        choices=["table", "csv", "json"],
+        default="table",
+        help="output format (default: table); json gives per claim its documents, origins "
+        "and number of independent origins",
     )
     cor.set_defaults(func=cmd_corroborate)
 

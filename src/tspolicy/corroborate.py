@@ -23,6 +23,7 @@ no number: it agrees with any count and is never a value to compare.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -142,13 +143,26 @@ def _describe(value: float, qualifier: str) -> str:
     }[qualifier]
 
 
-def corroborate(figures: pd.DataFrame) -> pd.DataFrame:
+def document_origins(sources: pd.DataFrame) -> dict[str, str]:
+    """Each document's origin (``sources.origin``): what it relays."""
+    return dict(zip(sources["document_id"].astype(str), sources["origin"].astype(str), strict=True))
+
+
+def corroborate(figures: pd.DataFrame, origins: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Group figure mentions into claims and rate their agreement across documents.
+
+    Several documents relaying one investigation are one source repeated, not several
+    confirmations: a claim is *corroborated* only when two or more **independent origins**
+    report it without conflict.
 
     Parameters
     ----------
     figures
         The figures table, as :func:`tspolicy.data.load_figures` returns it.
+    origins
+        Each document's origin, :func:`document_origins` of the sources table. Without it
+        the origins are unknown: ``origins`` is empty, ``independent_origins`` is NA and
+        nothing is called corroborated.
 
     Returns
     -------
@@ -156,8 +170,9 @@ def corroborate(figures: pd.DataFrame) -> pd.DataFrame:
         One row per claim, sorted by metric, subject and period: ``claim`` (the key),
         ``metric``, ``subject``, ``period``, ``n_mentions``, ``n_documents``, ``documents``
         and ``figure_ids`` (tuples), ``statements`` (e.g. ``">73,300,000"``), ``status``
-        (one of :data:`STATUSES`) and ``corroborated`` (reported by two or more documents
-        without conflict).
+        (one of :data:`STATUSES`), ``origins`` (tuple of the documents' distinct origins),
+        ``independent_origins`` (their number) and ``corroborated`` (two or more
+        independent origins, without conflict).
     """
     frame = figures.assign(claim_period=_claim_periods(figures))
     rows = []
@@ -169,6 +184,8 @@ def corroborate(figures: pd.DataFrame) -> pd.DataFrame:
         values = [float(v) if pd.notna(v) else math.nan for v in group["value"]]
         qualifiers = [str(q) for q in group["qualifier"]]
         status = _status(values, qualifiers, len(documents))
+        relayed = tuple(sorted({origins[d] for d in documents})) if origins is not None else ()
+        independent = len(relayed) if origins is not None else pd.NA
         statements = sorted({_describe(v, q) for v, q in zip(values, qualifiers, strict=True)})
         rows.append(
             {
@@ -182,10 +199,13 @@ def corroborate(figures: pd.DataFrame) -> pd.DataFrame:
                 "figure_ids": tuple(sorted(group["figure_id"].astype(str))),
                 "statements": " / ".join(statements),
                 "status": status,
-                "corroborated": len(documents) >= 2 and status != "conflict",
+                "origins": relayed,
+                "independent_origins": independent,
+                "corroborated": origins is not None and len(relayed) >= 2 and status != "conflict",
             }
         )
     result = pd.DataFrame(rows)
     if not result.empty:
         result["status"] = pd.Categorical(result["status"], categories=STATUSES)
+        result["independent_origins"] = result["independent_origins"].astype("Int64")
     return result

@@ -57,6 +57,7 @@ class Dataset:
     metrics: pd.DataFrame
     events: pd.DataFrame
     primary_checks: pd.DataFrame
+    origins: pd.DataFrame
 
 
 def resource_descriptor(name: str, data_dir: str | Path | None = None) -> dict[str, Any]:
@@ -437,6 +438,11 @@ def load_sources(data_dir: str | Path | None = None) -> pd.DataFrame:
     return _read("sources", data_dir)
 
 
+def load_origins(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Load ``origins.csv``: the investigations and reports the documents relay."""
+    return _read("origins", data_dir)
+
+
 def load_figures(data_dir: str | Path | None = None) -> pd.DataFrame:
     """Load ``figures.csv``: one row per mention of a figure in a document.
 
@@ -507,4 +513,5 @@ def load_dataset(data_dir: str | Path | None = None) -> Dataset:
         metrics=load_metrics(data_dir),
         events=load_events(data_dir),
         primary_checks=load_primary_checks(data_dir),
+        origins=load_origins(data_dir),
     )

@@ -28,7 +28,7 @@ import pandas as pd
 from . import charts
 from . import formatting as fmt
 from .context import CHILD_ENDANGERMENT, ContextSeries, meta_sum
-from .corroborate import claim_keys, corroborate
+from .corroborate import claim_keys, corroborate, document_origins
 from .data import Dataset
 from .i18n import check_language, event_text, join, metric_text, name, t
 from .numbers import VAGUE
@@ -235,8 +235,33 @@ def _statements(rows: pd.DataFrame, lang: str) -> list[str]:
     ]
 
 
+def _origin_labels(ds: Dataset, lang: str) -> dict[str, str]:
+    return dict(
+        zip(
+            ds.origins["origin_id"].astype(str),
+            ds.origins[f"label_{lang}"].astype(str),
+            strict=True,
+        )
+    )
+
+
+def _relay(claim: Any, labels: dict[str, str], lang: str) -> str:
+    """How independent a claim's documents are: one origin relayed, or several origins."""
+    n = fmt.number(claim.n_documents, lang)
+    if claim.independent_origins == 1:
+        return t("corroboration.one_origin", lang, n=n, origin=labels[claim.origins[0]])
+    return t(
+        "corroboration.origins",
+        lang,
+        n=n,
+        k=fmt.number(int(claim.independent_origins), lang),
+        origins=join([labels[o] for o in claim.origins], lang),
+    )
+
+
 def _sources(ds: Dataset, lang: str, **_: Any) -> dict:
-    claims = corroborate(ds.figures)
+    claims = corroborate(ds.figures, document_origins(ds.sources))
+    labels = _origin_labels(ds, lang)
     verdicts = _verdicts(ds.primary_checks)
     documents = []
     for doc in ds.sources.itertuples():
@@ -268,15 +293,19 @@ def _sources(ds: Dataset, lang: str, **_: Any) -> dict:
             "status_text": t(f"status.{c.status}", lang),
             "n_documents": fmt.number(c.n_documents, lang),
             "documents": list(c.documents),
+            "relay": _relay(c, labels, lang),
             "check": _check(c.claim, verdicts, lang),
         }
         for c in multi.itertuples()
     ]
+    independent = claims[claims["corroborated"]]
     counts = pd.Series([verdicts.get(c, "unverified") for c in claims["claim"]]).value_counts()
     return {
         "documents": documents,
         "n_claims": fmt.number(len(claims), lang),
-        "n_corroborated": fmt.number(len(multi), lang),
+        "n_multi": fmt.number(len(multi), lang),
+        "n_corroborated": fmt.number(len(independent), lang),
+        "none_independent": independent.empty,
         "corroborated": corroborated,
         "conflicts": [c for c in corroborated if c["status"] == "conflict"],
         "verdict_counts": [

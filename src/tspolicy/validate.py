@@ -38,7 +38,7 @@ MAX_TABLE_BYTES = 10 * 1024 * 1024
 MAX_EXCERPT_CHARS = 200
 #: The tables the package must describe, checked first and in this order; any other table
 #: it describes (the context series) is checked against its schema after them.
-TABLES = ("sources", "metrics", "figures", "events", "primary_checks")
+TABLES = ("origins", "sources", "metrics", "figures", "events", "primary_checks")
 VERDICTS_WITH_VALUE = frozenset({"matches", "differs_in_value"})
 COUNT_UNITS = frozenset({"people", "cases", "items", "votes", "sources", "years"})
 
@@ -514,6 +514,22 @@ def _check_curation(report: Report, tables: dict[str, _Table]) -> None:
     if sources is not None:
         documents = {r["document_id"]: r for _, r in sources.rows()}
     texts = _document_texts(report, sources)
+    origins = ready.get("origins")
+    if sources is not None and origins is not None:
+        known = {r["origin_id"] for _, r in origins.rows()}
+        for row, record in sources.rows():
+            if sources.good(row, "origin") and record["origin"] not in known:
+                _unknown(
+                    report,
+                    sources,
+                    row,
+                    "origin",
+                    "unknown origin",
+                    record["origin"],
+                    known,
+                    "use an origin_id from origins.csv (what the document relays), or add "
+                    "the investigation or report there first",
+                )
     units = {r["metric"]: r["unit"] for _, r in metrics.rows()} if metrics else None
     if sources is None:
         for name in ("figures", "events"):
