@@ -68,3 +68,16 @@ def test_shares_ranks_years_and_dates():
     assert fmt.date(dt.date(2024, 5, 1), "month", "en") == "May 2024"
     assert fmt.bound(1470, "more_than", "people", "en") == "1,470+"
     assert fmt.bound(200, "at_least", "people", "en") == "≥ 200"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_the_enforcement_page_says_what_its_numbers_count(lang):
+    """The subtitle keeps 'at-risk people' and 'suspected': it names the metrics as labelled."""
+    from tspolicy.data import load_metrics
+    from tspolicy.i18n import metric_text
+
+    description = t("report.enforcement.description", lang).casefold()
+    metrics = load_metrics()
+    for metric in ("victims_rescued", "traffickers_arrested"):
+        label = metric_text(metrics, metric, "label", lang).casefold()
+        assert label in description, (metric, label)
