@@ -263,3 +263,31 @@ def test_every_figure_not_matching_its_source_carries_the_verdict(dataset, conte
 def test_relayed_figures_are_not_called_corroborated(lang, relayed, none):
     text = narrative("sources", load_dataset(), lang=lang)
     assert relayed in text and none in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "base"),
+    [
+        ("en", "of the child victims recruited through social media"),
+        ("fr", "des enfants victimes recrutés via les réseaux sociaux"),
+        ("ar", "من الأطفال الضحايا الذين جُنِّدوا عبر وسائل التواصل الاجتماعي"),
+    ],
+)
+def test_the_share_says_of_what_and_cites_only_the_documents_that_state_it(lang, base):
+    ds = load_dataset()
+    stating = sorted(
+        ds.figures.loc[ds.figures["metric"] == "recruitment_platform_share", "document_id"]
+        .astype(str)
+        .unique()
+    )
+    context = {
+        "meta": load_context("meta_content_actioned"),
+        "ncmec": load_context("ncmec_reports_by_platform"),
+        "ncmec_year": 2022,
+    }
+    for topic in ("overview", "platform_shares"):
+        text = narrative(topic, ds, lang=lang, **({**context} if topic == "overview" else {}))
+        assert base in text, topic
+    overview = narrative("overview", ds, lang=lang, **context)
+    sentence = overview.split(base, 1)[1].split(")", 1)[0]
+    assert sentence.rsplit("(", 1)[1].replace("، ", ", ").split(", ") == stating

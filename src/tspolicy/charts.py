@@ -346,7 +346,7 @@ def platform_shares(
         ax.set_yticks(range(len(data)), [name("subject", s, lang) for s in data["subject"]])
         ax.set_ylim(len(data) - 0.5, -0.5)
         ax.set_xlim(0, 100)
-        ax.set_xlabel(t("chart.shares.xlabel", lang))
+        ax.set_xlabel(f"{metric_text(metrics, SHARE, 'label', lang)} (%)")
         ax.set_ylabel(t("chart.shares.ylabel", lang))
         _title(ax, title)
         _mirror(ax, lang)
