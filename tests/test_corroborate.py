@@ -18,13 +18,14 @@ def test_73_million_appears_in_two_documents():
 
 
 def test_undated_mentions_join_the_dated_claim():
-    # 000 gives the year (2020); 002 and 004 repeat the ranking without it.
+    # 000 gives the year (2020); 004 repeats the ranking without it. The podcast (002) says
+    # only that Facebook is traffickers' favourite platform: another claim, not joined.
     row = claims().loc["recruitment_platform_rank|Facebook|2020"]
-    assert set(row["documents"]) == {
-        "ar-news-guardian-meta",
-        "fr-podcast-choses-a-savoir",
-        "fr-news-guardian-meta",
-    }
+    assert set(row["documents"]) == {"ar-news-guardian-meta", "fr-news-guardian-meta"}
+    podcast = claims().loc["trafficker_platform_preference|Facebook|"]
+    assert podcast["documents"] == ("fr-podcast-choses-a-savoir",)
+    frundt = claims().loc["exploitation_platform_rank_in_care|Instagram|"]
+    assert frundt["documents"] == ("ar-news-guardian-meta",), "not merged with HTI's ranking"
     assert row["independent_origins"] == 1 and not row["corroborated"], (
         "three documents relaying one investigation are one source, not a confirmation"
     )

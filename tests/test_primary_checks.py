@@ -34,7 +34,8 @@ def test_verdicts_of_the_known_drifts():
 def test_claim_keys_join_undated_repetitions():
     figures = load_figures().set_index("figure_id")
     keys = claim_keys(figures.reset_index()).set_axis(figures.index)
-    assert keys["F020"] == keys["F007"] == "recruitment_platform_rank|Facebook|2020"
+    assert keys["F031"] == keys["F007"] == "recruitment_platform_rank|Facebook|2020"
+    assert keys["F020"] == "trafficker_platform_preference|Facebook|"  # no children, no 2020
 
 
 def _edit_check(data_dir, claim, column, value):
