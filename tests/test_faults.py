@@ -496,3 +496,144 @@ def test_papermill_reports_a_bad_parameter_in_one_message(tmp_path):
     kernel_part = result.stderr.split("PapermillExecutionError", 1)[1]
     assert "ParameterError: 10_platform_shares.ipynb: parameter 'year' = 1999" in kernel_part
     assert "Traceback" not in kernel_part and "parameters.py" not in kernel_part, kernel_part
+
+
+# --------------------------------------------------------------------------- review findings
+
+
+def test_gallery_never_writes_over_a_users_folder(tmp_path):
+    mine = tmp_path / "g"
+    mine.mkdir()
+    (mine / "index.html").write_text("my homepage", encoding="utf-8")
+    _refused(tspolicy("gallery", "--out", str(mine)), str(mine), "not a tspolicy site")
+    assert (mine / "index.html").read_text(encoding="utf-8") == "my homepage"
+    _refused(tspolicy("gallery", "--out", "/"), "file-system root")
+
+
+def test_an_output_below_a_file_is_refused(tmp_path, site):
+    plan, _ = site
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    _refused(tspolicy(*_build(plan, tmp_path / "afile" / "sub")), "afile is a file")
+
+
+@pytest.mark.skipif(not paths.EXTERNAL_DIR.is_dir(), reason="../shared/external not found")
+@pytest.mark.parametrize(
+    ("file", "edit", "words"),
+    [
+        ("ncmec_cybertipline_reports_by_platform.csv", "short", ["row 3", "cells"]),
+        ("meta_child_endangerment_content_actioned.csv", "quarter", ["quarter", "'N/A'"]),
+        ("ncmec_cybertipline_reports_by_platform.csv", "formula", ["platform", "formula"]),
+        ("meta_child_endangerment_content_actioned.csv", "blank", ["row 4", "content_actioned"]),
+    ],
+)
+def test_import_context_checks_every_cell_before_writing(tmp_path, data_copy, file, edit, words):
+    external = _external_copy(tmp_path)
+    rows = read_rows(external / file)
+    if edit == "short":
+        rows[2] = rows[2][:1]
+    elif edit == "quarter":
+        rows[1][rows[0].index("quarter")] = "N/A"
+    elif edit == "formula":
+        rows[1][rows[0].index("platform")] = '=HYPERLINK("http://x.invalid")'
+    else:  # a blank line, then a bad value on the line after it (row 4)
+        rows[2][rows[0].index("content_actioned")] = "N/A"
+        rows.insert(2, [])
+    write_rows(external / file, rows)
+    before = _hashes(tmp_path)
+    args = ("import-context", "--external-dir", str(external), "--data-dir", str(data_copy))
+    _refused(tspolicy(*args), file, *words)
+    assert _hashes(tmp_path) == before
+    typo = tmp_path / "no-such-data"
+    _refused(tspolicy("import-context", "--data-dir", str(typo)), "not a data folder")
+    assert not typo.exists()
+
+
+@pytest.mark.parametrize(
+    ("top", "entry", "words"),
+    [
+        ({}, {**TIMELINE, "report": ["a"]}, ["report #1", "is not one of"]),
+        ({}, {**TIMELINE, "parameters": {1: 2}}, ["report #1", "is not a name"]),
+        ({"languages": ["en", "en"]}, TIMELINE, ["lists en twice"]),
+        ({"languages": []}, TIMELINE, ["'languages' is empty"]),
+        ({}, {**TIMELINE, "name": "a" * 100}, ["not a slug", "at most 64"]),
+    ],
+)
+def test_plan_structures_that_crashed(tmp_path, top, entry, words):
+    plan = _plan(tmp_path / "plan", [entry], **top)
+    _refused(tspolicy(*_build(plan, tmp_path / "out")), *words)
+    empty = _plan(tmp_path / "empty", [])
+    _refused(tspolicy(*_build(empty, tmp_path / "out")), "'reports' is empty")
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    ["no schema", "a list", "a string resource", "minimum zero"],
+)
+def test_a_broken_descriptor_is_named_by_every_command(data_copy, breakage):
+    path = data_copy / "datapackage.json"
+    package = json.loads(path.read_text(encoding="utf-8"))
+    figures = next(r for r in package["resources"] if r["name"] == "figures")
+    if breakage == "no schema":
+        del figures["schema"]
+    elif breakage == "a list":
+        package = [package]
+    elif breakage == "a string resource":
+        package["resources"].append("figures.csv")
+    else:
+        value = next(f for f in figures["schema"]["fields"] if f["name"] == "value")
+        value["constraints"]["minimum"] = "zero"
+    path.write_text(json.dumps(package), encoding="utf-8")
+    for command in ("validate", "corroborate"):
+        _refused(tspolicy(command, "--data-dir", str(data_copy)), "datapackage.json")
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value"),
+    [
+        ("figures", "value", "٢٠"),
+        ("figures", "value", "1_000"),
+        ("sources", "published", "2024-W26-1"),
+    ],
+)
+def test_values_python_reads_but_the_data_does_not_are_refused(data_copy, table, column, value):
+    row_id = read_rows(data_copy / f"{table}.csv")[1][0]
+    _set(data_copy, table, row_id, column, value)
+    for command in ("validate", "gallery" if table == "sources" else "corroborate"):
+        _refused(tspolicy(command, "--data-dir", str(data_copy)), f"{table}.csv", column)
+
+
+def test_a_huge_only_name_is_not_echoed(tmp_path, site):
+    plan, _ = site
+    text = _refused(tspolicy(*_build(plan, tmp_path / "out"), "--only", "x" * 100_000))
+    assert len(text) < 2_000
+
+
+def test_a_closed_pipe_is_not_an_error():
+    reader = subprocess.Popen(
+        ["head", "-c", "10"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL
+    )
+    writer = subprocess.run(
+        [sys.executable, "-m", "tspolicy", "corroborate", "--format", "csv"],
+        stdout=reader.stdin,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    reader.stdin.close()
+    reader.wait()
+    assert writer.returncode == 0 and "Broken pipe" not in writer.stderr
+
+
+def test_ncmec_year_is_checked_against_the_data_in_use(tmp_path, data_copy):
+    path = data_copy / "context" / "ncmec_reports_by_platform.csv"
+    rows = read_rows(path)
+    write_rows(path, [rows[0], *(r for r in rows[1:] if r[0] != "2022")])
+    entry = {
+        "name": "content_counts",
+        "report": "content_counts",
+        "notebook": NOTEBOOKS["timeline"],
+        "parameters": {"ncmec_year": 2022},
+    }
+    plan = _plan(tmp_path / "plan", [entry])
+    args = (*_build(plan, tmp_path / "out"), "--data-dir", str(data_copy))
+    _refused(tspolicy(*args), "'ncmec_year' = 2022 is not allowed")

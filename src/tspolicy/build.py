@@ -42,6 +42,7 @@ PLAN = paths.NOTEBOOKS_DIR / "reports.yml"
 SITE_FIGURES = "figures"
 #: A page name: it names files, so it may not hold a path.
 SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+MAX_NAME = 64
 #: Jupyter's runtime folder (kernel connection files) inside the staging folder, so that
 #: an interrupted build leaves none behind.
 RUNTIME_DIR = ".runtime"
@@ -102,7 +103,7 @@ class Plan:
         unknown = [name for name in only or () if name not in names]
         if unknown:
             raise PlanError(
-                f"--only {' '.join(unknown)}: no such page in {self.path.name}; "
+                f"--only {echo(' '.join(unknown))}: no such page in {self.path.name}; "
                 f"the pages are: {', '.join(names)}"
             )
         chosen = [e for e in self.entries if not only or e["name"] in only]
@@ -168,7 +169,16 @@ def read_plan(path: str | Path = PLAN) -> Plan:
             )
     bad = [lang for lang in languages if lang not in LANGUAGES]
     if bad:
-        raise PlanError(f"{path}: language '{bad[0]}' is not one of {', '.join(LANGUAGES)}")
+        raise PlanError(f"{path}: language {echo(bad[0])} is not one of {', '.join(LANGUAGES)}")
+    twice = sorted({lang for lang in languages if languages.count(lang) > 1})
+    if twice or not languages:
+        raise PlanError(
+            f"{path}: 'languages' lists {twice[0]} twice; name each language once"
+            if twice
+            else f"{path}: 'languages' is empty; name at least one of {', '.join(LANGUAGES)}"
+        )
+    if not raw["reports"]:
+        raise PlanError(f"{path}: 'reports' is empty; list at least one report page")
     folder = path.parent.resolve()
     seen: set[str] = set()
     for i, entry in enumerate(raw["reports"], start=1):
@@ -182,15 +192,16 @@ def read_plan(path: str | Path = PLAN) -> Plan:
         if missing:
             raise PlanError(f"{where}: missing '{missing[0]}'")
         name, notebook = entry["name"], entry["notebook"]
-        if not isinstance(name, str) or not SLUG.fullmatch(name):
+        if not isinstance(name, str) or not SLUG.fullmatch(name) or len(name) > MAX_NAME:
             raise PlanError(
                 f"{where}: name {echo(name)} is not a slug: use lower-case letters, digits, "
-                "'-' and '_' (it names the page's files), e.g. platform_shares"
+                f"'-' and '_', at most {MAX_NAME} characters (it names the page's files), "
+                "e.g. platform_shares"
             )
         if name in seen:
             raise PlanError(f"{where}: name '{name}' is used twice")
         seen.add(name)
-        if entry["report"] not in SPECS:
+        if not isinstance(entry["report"], str) or entry["report"] not in SPECS:
             raise PlanError(
                 f"{where}: report {echo(entry['report'])} is not one of {', '.join(SPECS)}"
             )
@@ -201,12 +212,18 @@ def read_plan(path: str | Path = PLAN) -> Plan:
                 "name a notebook beside the plan, e.g. 50_timeline.ipynb"
             )
         if resolved.suffix != ".ipynb" or not resolved.is_file():
-            raise PlanError(f"{where}: notebook {path.parent / notebook} not found")
+            raise PlanError(f"{where}: notebook {echo(notebook)} not found in {folder}")
         entry["parameters"] = entry.get("parameters") or {}
         if not isinstance(entry["parameters"], dict):
             raise PlanError(
                 f"{where} ({name}): parameters must be a mapping of names to values, "
                 f"e.g. parameters: {{year: 2020}}; found {echo(entry['parameters'])}"
+            )
+        keys = [k for k in entry["parameters"] if not isinstance(k, str)]
+        if keys:
+            raise PlanError(
+                f"{where} ({name}): parameter name {echo(keys[0])} is not a name; "
+                "write names such as year or highlight"
             )
         if "language" in entry["parameters"]:
             raise PlanError(f"{where}: set languages at the top of the plan, not as a parameter")

@@ -873,7 +873,11 @@ def gallery(
     directory: str | os.PathLike[str], *, data_dir=None, langs: Sequence[str] = ("en", "fr", "ar")
 ) -> list[Path]:
     """Write every chart kind in every language (SVG and PNG) and an ``index.html`` showing them."""
-    directory = Path(directory)
+    from . import output
+
+    directory = Path(directory).resolve()
+    output.check_output(directory)  # never over a user's files: a new folder, or a gallery
+    owned = output.owned_files(directory) if directory.is_dir() else set()
     written: list[Path] = []
     rows = []
     for kind in KINDS:
@@ -894,6 +898,7 @@ def gallery(
         + "</table>\n",
         encoding="utf-8",
     )
+    output.write_marker(directory, owned | {p.name for p in [*written, index]})
     return [*written, index]
 
 

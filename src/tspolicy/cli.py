@@ -152,10 +152,16 @@ def cmd_corroborate(args: argparse.Namespace) -> int:
 def cmd_import_context(args: argparse.Namespace) -> int:
     """Rewrite data/context/ from the external extracts."""
     from .context import import_external
+    from .data import DataError
 
     source = args.external_dir or paths.EXTERNAL_DIR
-    out = (paths.data_dir(args.data_dir)) / "context"
-    written = import_external(source, out)
+    data = paths.data_dir(args.data_dir)
+    if not (data / "datapackage.json").is_file():
+        raise DataError(
+            f"--data-dir {data}: not a data folder (no datapackage.json); pass the folder "
+            "that holds the data package (default: data/)"
+        )
+    written = import_external(source, data / "context")
     for path in written:
         print(f"wrote {path}")
     print("Run `tspolicy validate`, and review the change with `git diff data/context`.")
@@ -395,6 +401,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except BrokenPipeError:  # `tspolicy corroborate | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("tspolicy: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -21,7 +21,14 @@ from typing import Any
 import pandas as pd
 
 from . import paths
-from .data import DataError, _read, decode_table, parse_records, resource_descriptor
+from .data import (
+    DataError,
+    _read,
+    cell_problem,
+    decode_table,
+    parse_records,
+    resource_descriptor,
+)
 from .errors import echo
 
 #: The context series: name → (file under data/context/, file under ../shared/external/).
@@ -85,9 +92,10 @@ class ContextSeries:
         return text
 
 
-def _read_csv(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
+def _read_csv(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     """Read an extract as the data tables are read (:func:`tspolicy.data.decode_table`,
-    :func:`~tspolicy.data.parse_records`), checking its columns."""
+    :func:`~tspolicy.data.parse_records`): (row number, record) pairs, the header being
+    row 1, blank lines skipped but counted; a row of the wrong length is an error."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -96,11 +104,21 @@ def _read_csv(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
         ) from None
     text, _ = decode_table(raw, path.name)  # a BOM or CRLF in an extract is harmless
     records = parse_records(text, path.name) or [[]]
-    header, rows = records[0], records[1:]
+    header = records[0]
     missing = [c for c in columns if c not in header]
     if missing:
         raise DataError(f"{path}: column(s) {', '.join(missing)} missing; expected {columns}")
-    return [dict(zip(header, row, strict=False)) for row in rows if row]
+    rows = []
+    for number, record in enumerate(records[1:], start=2):
+        if not record:
+            continue
+        if len(record) != len(header):
+            raise DataError(
+                f"{path.name}, row {number}: {len(record)} cells where the header has "
+                f"{len(header)}; fix the extract. Nothing was written"
+            )
+        rows.append((number, dict(zip(header, record, strict=True))))
+    return rows
 
 
 def _count(path: Path, row: int, record: dict[str, str], column: str) -> int:
@@ -155,7 +173,7 @@ def import_external(
     by_platform = _read_csv(path, ("year", "platform", "reports_received"))
     entries: dict[tuple[str, str], int] = defaultdict(int)
     platform_rows, esp_total = [], {}
-    for number, row in enumerate(by_platform, start=2):
+    for number, row in by_platform:
         year, platform = row["year"], row["platform"]
         count = _count(path, number, row, "reports_received")
         _count(path, number, row, "year")
@@ -174,7 +192,7 @@ def import_external(
     per_year = _read_csv(path, ("year", "reports"))
     year_rows = sorted(
         [_count(path, n, r, "year"), _count(path, n, r, "reports"), esp_total.get(r["year"], "")]
-        for n, r in enumerate(per_year, start=2)
+        for n, r in per_year
     )
     tables["ncmec_reports_per_year"] = (["year", "reports", "esp_reports"], year_rows)
 
@@ -182,7 +200,7 @@ def import_external(
     meta = _read_csv(path, ("quarter", "app", "policy_area", "content_actioned"))
     meta_rows = [
         [r["quarter"], r["app"], r["policy_area"], _count(path, n, r, "content_actioned")]
-        for n, r in enumerate(meta, start=2)
+        for n, r in meta
     ]
     meta_rows.sort(key=lambda r: (r[1], r[2], r[0]))
     tables["meta_content_actioned"] = (
@@ -190,8 +208,20 @@ def import_external(
         meta_rows,
     )
 
-    # Every table is read and checked above; now write all beside, then swap each in, so a
-    # bad extract leaves data/context/ exactly as it was.
+    # Every cell is checked against the schema the loaders will apply (data/datapackage.json
+    # beside data/context/), with their words, before anything is written.
+    for name, (header, rows) in tables.items():
+        fields = {f["name"]: f for f in resource_descriptor(name, out.parent)["schema"]["fields"]}
+        for number, row in enumerate(rows, start=2):
+            for column, value in zip(header, row, strict=True):
+                problem = cell_problem(str(value), fields.get(column, {"name": column}))
+                if problem:
+                    raise DataError(
+                        f"{SERIES[name][1]}: the row written as {SERIES[name][0]} row {number}, "
+                        f"field {column}: {problem[0]}; {problem[1]}. Fix the extract; nothing "
+                        "was written"
+                    )
+    # Now write all beside, then swap each in, so a bad extract leaves data/context/ as it was.
     out.mkdir(parents=True, exist_ok=True)
     pending = []
     try:

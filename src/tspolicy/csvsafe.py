@@ -1,8 +1,9 @@
 """CSV for spreadsheets: cells that a spreadsheet would run as a formula are neutralised.
 
-A text cell starting with ``=``, ``+``, ``-``, ``@`` (or a tab or carriage return before
-one) is a formula to Excel, LibreOffice and Google Sheets: ``=HYPERLINK(…)`` or
-``+cmd|…`` in a data file would run when a reader opens an export. Every CSV tspolicy
+A text cell starting with ``=``, ``+``, ``-``, ``@`` (after any white space: a tab, a
+carriage return, a line feed or spaces) is a formula to Excel, LibreOffice and Google
+Sheets: ``=HYPERLINK(…)`` or ``+cmd|…`` in a data file would run when a reader opens an
+export. Every CSV tspolicy
 writes for people to open goes through :func:`safe_frame`, which prefixes such a cell with
 an apostrophe (OWASP's advice), so it shows as the text it is. Numbers, negative ones
 included, are left alone. ``tspolicy validate`` rejects such cells in the data themselves.
@@ -15,7 +16,7 @@ import re
 import pandas as pd
 
 #: What makes a cell a formula to a spreadsheet.
-FORMULA_START = re.compile(r"^[\t\r]*[=+\-@]")
+FORMULA_START = re.compile(r"^\s*[=+\-@]")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 

@@ -58,6 +58,51 @@ class Dataset:
     events: pd.DataFrame
     primary_checks: pd.DataFrame
     origins: pd.DataFrame
+    #: The folder the tables were read from (context series beside them are read from it too).
+    data_dir: Path | None = None
+
+
+def descriptor_problem(descriptor: Any) -> str | None:
+    """What makes a data package descriptor unusable by the loaders, or None.
+
+    Checks the shape the loaders rely on (a mapping whose ``resources`` are mappings with a
+    name and a ``schema.fields`` list of named fields) and the types of the constraints
+    they apply (numbers for ``minimum``/``maximum``, a list for ``enum``, a regular
+    expression for ``pattern``).
+    """
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        return "not a JSON object with a 'resources' list"
+    for i, resource in enumerate(descriptor["resources"], start=1):
+        if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
+            return f"resource #{i} is not an object with a 'name'"
+        fields = (
+            resource.get("schema", {}).get("fields")
+            if isinstance(resource.get("schema"), dict)
+            else None
+        )
+        if not isinstance(fields, list) or not all(
+            isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields
+        ):
+            return f"resource '{resource['name']}' has no schema with a list of named fields"
+        for fld in fields:
+            constraints = fld.get("constraints", {})
+            where = f"resource '{resource['name']}', field '{fld['name']}'"
+            if not isinstance(constraints, dict):
+                return f"{where}: 'constraints' is not an object"
+            for bound in ("minimum", "maximum"):
+                limit = constraints.get(bound)
+                if limit is not None and (
+                    isinstance(limit, bool) or not isinstance(limit, int | float)
+                ):
+                    return f"{where}: constraint {bound} {limit!r} is not a number"
+            if "enum" in constraints and not isinstance(constraints["enum"], list):
+                return f"{where}: constraint enum is not a list"
+            if "pattern" in constraints:
+                try:
+                    re.compile(str(constraints["pattern"]))
+                except re.error as exc:
+                    return f"{where}: constraint pattern is not a regular expression ({exc})"
+    return None
 
 
 def resource_descriptor(name: str, data_dir: str | Path | None = None) -> dict[str, Any]:
@@ -71,7 +116,12 @@ def resource_descriptor(name: str, data_dir: str | Path | None = None) -> dict[s
         ) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DataError(f"{path}: cannot be read ({exc}); run `tspolicy validate`") from None
-    for resource in descriptor.get("resources", []):
+    problem = descriptor_problem(descriptor)
+    if problem:
+        raise DataError(
+            f"{path}: {problem}; restore it (git checkout -- data/datapackage.json) or fix it"
+        )
+    for resource in descriptor["resources"]:
         if resource.get("name") == name:
             return resource
     raise DataError(f"{path}: no resource named '{name}'; run `tspolicy validate`")
@@ -273,6 +323,11 @@ def _read(name: str, data_dir: str | Path | None) -> pd.DataFrame:
 #: Fields holding a date or period, which cannot lie after today.
 DATED_FIELDS = frozenset({"period", "date", "published"})
 _FOUR_DIGITS = re.compile(r"\d{4}")
+#: Numbers and dates as the dataset writes them: ASCII digits only (Python's float() also
+#: reads "٢٠", "２０" and "1_000", which pandas and spreadsheets do not).
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+_INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 def _example(fld: dict[str, Any]) -> str:
@@ -309,10 +364,11 @@ def cell_problem(
                 f"{shown} is not a finite number",
                 "write the number the document states, in base units (no inf, NaN or 1e309)",
             )
-        if number is None or (kind == "integer" and not re.fullmatch(r"[+-]?\d+", value)):
+        pattern = _INTEGER if kind == "integer" else _NUMBER
+        if number is None or not pattern.fullmatch(value):
             fix = (
-                "write a plain number in base units, with no spaces, commas or % sign "
-                f"(73.3 million is 73300000){_example(fld)}"
+                "write a plain number in base units, in the digits 0-9, with no spaces, commas, "
+                f"underscores or % sign (73.3 million is 73300000){_example(fld)}"
                 if kind == "number"
                 else f"write a whole number{_example(fld)}"
             )
@@ -334,7 +390,7 @@ def cell_problem(
         return None
     if kind == "date":
         try:
-            parsed = date.fromisoformat(value) if len(value) == 10 else None
+            parsed = date.fromisoformat(value) if _ISO_DATE.fullmatch(value) else None
         except ValueError:
             parsed = None
         if parsed is None:
@@ -514,4 +570,5 @@ def load_dataset(data_dir: str | Path | None = None) -> Dataset:
         events=load_events(data_dir),
         primary_checks=load_primary_checks(data_dir),
         origins=load_origins(data_dir),
+        data_dir=paths.data_dir(data_dir),
     )

@@ -121,6 +121,9 @@ def check_output(out: Path) -> None:
                 f"--out {out}: is inside the repository's {name}/, which holds the project's "
                 f"own files; {fix}"
             )
+    blocking = next((a for a in out.parents if a.exists() and not a.is_dir()), None)
+    if blocking is not None:
+        raise OutputError(f"--out {out}: {blocking} is a file, not a folder; {fix}")
     for path, what in ((out, "--out"), (failed_dir(out), "the folder for failed pages")):
         if path.is_symlink() or (path.exists() and not path.is_dir()):
             raise OutputError(f"{what} {path}: is a file, not a folder; {fix}")

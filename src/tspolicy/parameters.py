@@ -75,7 +75,8 @@ def _geographies(ds: Dataset) -> list[str]:
 def _ncmec_years(ds: Dataset) -> list[int]:
     from .context import load_context
 
-    return sorted({int(y) for y in load_context("ncmec_reports_by_platform").frame["year"]})
+    series = load_context("ncmec_reports_by_platform", ds.data_dir)  # the data being used
+    return sorted({int(y) for y in series.frame["year"]})
 
 
 COMMON = (
@@ -154,10 +155,11 @@ def check(report: str, values: Mapping[str, Any], dataset: Dataset) -> dict[str,
     """
     notebook = NOTEBOOKS.get(report, report)
     known = {p.name: p for p in spec(report)}
-    unknown = sorted(set(values) - set(known))
+    unknown = sorted((str(v) for v in set(values) - set(known)), key=str)
     if unknown:
         raise ParameterError(
-            f"{notebook}: unknown parameter '{unknown[0]}'; its parameters are: {', '.join(known)}"
+            f"{notebook}: unknown parameter {echo(unknown[0])}; its parameters are: "
+            f"{', '.join(known)}"
         )
     result = {**defaults(report), **values}
     if result["data_dir"] is not None and not isinstance(result["data_dir"], str):

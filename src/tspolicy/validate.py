@@ -225,11 +225,18 @@ def _read_descriptor(report: Report) -> dict[str, Any] | None:
             "fix the JSON syntax at that place (a missing comma or quote, a trailing comma)",
         )
         return None
-    if not isinstance(descriptor, dict):
-        report.error(where, None, None, "not a JSON object", "restore the descriptor from git")
-        return None
-    from .data import DataError, resource_path
+    from .data import DataError, descriptor_problem, resource_path
 
+    problem = descriptor_problem(descriptor)
+    if problem:
+        report.error(
+            where,
+            None,
+            None,
+            f"not usable: {problem}",
+            "restore it (git checkout -- data/datapackage.json) or fix that part",
+        )
+        return None
     for resource in descriptor.get("resources", []):
         try:
             resource_path(report.data_dir, resource)
