@@ -171,3 +171,18 @@ def test_no_data_is_a_clear_error():
 def test_gallery(tmp_path):
     written = charts.gallery(tmp_path, langs=("ar",))
     assert (tmp_path / "index.html").exists() and len(written) == 2 * len(KINDS) + 1
+
+
+def test_save_removes_temporary_files_a_killed_writer_left(tmp_path):
+    import os
+    import time
+
+    stale = tmp_path / ".timeline.abcd1234.png"
+    fresh = tmp_path / ".timeline.efgh5678.png"  # a live writer's, seconds old: kept
+    for path in (stale, fresh):
+        path.write_bytes(b"half")
+    old = time.time() - charts.STALE_TEMPORARY_SECONDS - 60
+    os.utime(stale, (old, old))
+    charts.save(charts.make("timeline", lang="en"), tmp_path, stem="timeline")
+    assert not stale.exists() and fresh.exists()
+    assert (tmp_path / "timeline.png").is_file()

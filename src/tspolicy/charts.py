@@ -19,8 +19,9 @@ from __future__ import annotations
 import os
 import tempfile
 import textwrap
+import time
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -917,6 +918,11 @@ def _umask() -> int:
     return mask
 
 
+#: A temporary chart file older than this was left by a writer that was killed (a live
+#: writer replaces its file within seconds); the next save removes it.
+STALE_TEMPORARY_SECONDS = 600
+
+
 def save(
     chart: Chart, directory: str | os.PathLike[str], stem: str | None = None
 ) -> tuple[Path, Path]:
@@ -936,6 +942,10 @@ def save(
     written = []
     for ext, metadata in (("svg", {"Date": None, "Creator": None}), ("png", {"Software": None})):
         target = directory / f"{stem}.{ext}"
+        for stale in directory.glob(f".{stem}.*.{ext}"):  # left by a writer killed mid-file
+            with suppress(OSError):
+                if time.time() - stale.stat().st_mtime > STALE_TEMPORARY_SECONDS:
+                    stale.unlink()
         handle, tmp = tempfile.mkstemp(dir=directory, prefix=f".{stem}.", suffix=f".{ext}")
         os.close(handle)
         try:
