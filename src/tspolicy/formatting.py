@@ -103,6 +103,16 @@ def quantity(
     return t(f"qualifier.{qualifier}", lang, n=value(amount, unit, lang, numbering=numbering))
 
 
+def approximate(amount: float, unit: str, lang: str, *, significant: int = 3) -> str:
+    """A sum of rounded figures, said as such: "about 6.08 million", not "6,081,200".
+
+    Rounds to ``significant`` digits and keeps the qualifier "about": the sum of figures a
+    source published rounded is no more precise than they were.
+    """
+    rounded = float(f"{amount:.{significant}g}")
+    return quantity(rounded, "about", unit, lang)
+
+
 def bound(
     amount: float, qualifier: str, unit: str, lang: str, *, numbering: str | None = None
 ) -> str:

@@ -201,7 +201,7 @@ def _content_counts(
         }
         if meta is not None:
             total = meta_sum(meta, str(subject), "2022Q1", "2022Q3", list(CHILD_ENDANGERMENT))
-            entry["meta"] = fmt.count(total, lang) if total else None
+            entry["meta"] = fmt.approximate(total, "items", lang) if total else None
         if ncmec is not None:
             frame = ncmec.frame
             reports = frame.loc[
