@@ -48,19 +48,25 @@ def test_corroborate_on_bad_data_is_a_message(data_copy, edit, capsys):
 
 
 @pytest.mark.skipif(not paths.EXTERNAL_DIR.is_dir(), reason="no external extracts")
-def test_import_context(tmp_path, capsys):
-    assert main(["import-context", "--data-dir", str(tmp_path)]) == 0
-    written = sorted(p.name for p in (tmp_path / "context").iterdir())
+def test_import_context(data_copy, capsys):
+    shutil.rmtree(data_copy / "context")
+    assert main(["import-context", "--data-dir", str(data_copy)]) == 0
+    written = sorted(p.name for p in (data_copy / "context").iterdir())
     assert written == sorted(name for name, _ in SERIES.values())
     assert capsys.readouterr().out.count("wrote ") == 3
 
 
-def test_import_context_missing_extracts(tmp_path, capsys):
-    assert (
-        main(["import-context", "--external-dir", str(tmp_path / "x"), "--data-dir", str(tmp_path)])
-        == 1
-    )
-    assert "not found" in capsys.readouterr().err
+def test_import_context_missing_extracts(tmp_path, data_copy, capsys):
+    missing = tmp_path / "x"
+    assert main(["import-context", "--external-dir", str(missing), "--data-dir", str(data_copy)]) == 1
+    err = capsys.readouterr().err
+    assert "not found" in err and str(missing) in err and "Traceback" not in err
+
+
+def test_import_context_refuses_a_folder_without_a_data_package(tmp_path, capsys):
+    assert main(["import-context", "--data-dir", str(tmp_path)]) == 1
+    assert "not a data folder (no datapackage.json)" in capsys.readouterr().err
+    assert not (tmp_path / "context").exists()
 
 
 def test_corroborate_json_counts_documents_and_independent_origins(capsys):

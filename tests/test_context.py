@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import shutil
 
 import pytest
 
@@ -71,6 +72,8 @@ def test_unknown_series():
 
 @requires_external
 def test_committed_context_is_what_the_import_writes(tmp_path):
-    written = import_external(paths.EXTERNAL_DIR, tmp_path)
+    shutil.copy(paths.DATA_DIR / "datapackage.json", tmp_path / "datapackage.json")
+    written = import_external(paths.EXTERNAL_DIR, tmp_path / "context")
+    assert len(written) == 3
     for path in written:
         assert filecmp.cmp(path, paths.DATA_DIR / "context" / path.name, shallow=False), path.name

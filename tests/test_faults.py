@@ -378,7 +378,7 @@ def test_unreadable_files_are_named_alike_by_validate_and_build(tmp_path, data_c
     ("args", "words"),
     [
         (["--jobs", "-3"], ["--jobs", "'-3' is not a whole number from 1"]),
-        (["--only", "nosuch"], ["--only nosuch", "the pages are: timeline"]),
+        (["--only", "nosuch"], ["--only 'nosuch'", "the pages are: timeline"]),
         (["--shard", "5/2"], ["--shard"]),
     ],
 )
