@@ -58,7 +58,9 @@ def test_import_context(data_copy, capsys):
 
 def test_import_context_missing_extracts(tmp_path, data_copy, capsys):
     missing = tmp_path / "x"
-    assert main(["import-context", "--external-dir", str(missing), "--data-dir", str(data_copy)]) == 1
+    assert (
+        main(["import-context", "--external-dir", str(missing), "--data-dir", str(data_copy)]) == 1
+    )
     err = capsys.readouterr().err
     assert "not found" in err and str(missing) in err and "Traceback" not in err
 
