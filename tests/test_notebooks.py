@@ -150,3 +150,98 @@ def test_check_rejects(dataset, report, values, message):
 
 def test_every_report_has_a_spec():
     assert set(SPECS) == set(NOTEBOOKS)
+
+
+def _platform_shares_with_scratch_cell() -> nbformat.NotebookNode:
+    from papermill.iorw import load_notebook_node  # as papermill reads it: every cell tagged
+
+    nb = load_notebook_node(str(paths.NOTEBOOKS_DIR / NOTEBOOKS["platform_shares"]))
+    scratch = nbformat.v4.new_code_cell("ax = 1\nfor i in range(2):\n    total = i")
+    scratch.metadata["tags"] = []
+    nb.cells.insert(2, scratch)  # before report.start
+    return nb
+
+
+def _outputs_text(nb: nbformat.NotebookNode) -> str:
+    return "\n".join(
+        str(output.get("data", {}).get("text/markdown", output.get("text", "")))
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+    )
+
+
+def test_run_all_twice_in_one_kernel_after_editing_a_parameter():
+    """The researcher's loop: Run All, edit a parameter, Run All again, no kernel restart."""
+    from nbclient import NotebookClient
+
+    nb = _platform_shares_with_scratch_cell()
+    client = NotebookClient(nb, resources={"metadata": {"path": str(paths.NOTEBOOKS_DIR)}})
+    with client.setup_kernel():
+        for index, cell in enumerate(nb.cells):
+            client.execute_cell(cell, index)
+        assert "Facebook" in _outputs_text(nb)
+        parameters = nb.cells[1]
+        assert "language: str = 'en'" in parameters.source
+        parameters.source = parameters.source.replace("language: str = 'en'", "language = 'fr'")
+        for index in [1, 2, 3, 3, *range(4, len(nb.cells))]:  # any order, some cells twice
+            client.execute_cell(nb.cells[index], index)
+    assert "plateforme" in _outputs_text(nb).lower()
+
+
+def test_injected_unknown_parameters_are_all_named():
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    from papermill.parameterize import parameterize_notebook
+
+    nb = parameterize_notebook(
+        _platform_shares_with_scratch_cell(), {"colour": "red", "rep": 1, "language": "fr"}
+    )
+    assert "injected-parameters" in nb.cells[2].metadata["tags"]
+    client = NotebookClient(nb, resources={"metadata": {"path": str(paths.NOTEBOOKS_DIR)}})
+    with pytest.raises(CellExecutionError) as error:
+        client.execute()
+    assert (
+        "10_platform_shares.ipynb: unknown parameters 'colour', 'rep'; its parameters are: "
+        "language, data_dir, year, highlight"
+    ) in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("Instagram", ["Instagram"]),
+        ("Facebook,Instagram", ["Facebook", "Instagram"]),
+        ("Facebook, Instagram", ["Facebook", "Instagram"]),
+        (["Instagram"], ["Instagram"]),
+    ],
+)
+def test_a_list_parameter_from_papermills_command_line(dataset, given, expected):
+    assert check("content_counts", {"platforms": given}, dataset)["platforms"] == expected
+
+
+def test_a_list_written_as_text_names_the_accepted_forms(dataset):
+    with pytest.raises(ParameterError) as error:
+        check("content_counts", {"platforms": '["Instagram"]'}, dataset)
+    message = str(error.value)
+    assert "-p platforms Facebook,Instagram" in message
+    assert "-y 'platforms: [Facebook, Instagram]'" in message
+
+
+def test_papermill_cli_takes_a_list_parameter_with_p(tmp_path):
+    out = tmp_path / "out.ipynb"
+    result = subprocess.run(
+        [
+            str(PAPERMILL),
+            str(paths.NOTEBOOKS_DIR / NOTEBOOKS["content_counts"]),
+            str(out),
+            *("-p", "platforms", "Instagram"),
+            *("--cwd", str(paths.NOTEBOOKS_DIR), "--no-progress-bar"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    text = _outputs_text(nbformat.read(out, as_version=4))
+    assert "Instagram" in text and "Facebook" not in text

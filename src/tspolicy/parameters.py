@@ -10,6 +10,7 @@ first (through :func:`tspolicy.report.start`).
 from __future__ import annotations
 
 import ast
+import shlex
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -155,11 +156,12 @@ def check(report: str, values: Mapping[str, Any], dataset: Dataset) -> dict[str,
     """
     notebook = NOTEBOOKS.get(report, report)
     known = {p.name: p for p in spec(report)}
-    unknown = sorted((str(v) for v in set(values) - set(known)), key=str)
+    unknown = sorted(str(v) for v in set(values) - set(known))
     if unknown:
+        names = ", ".join(echo(name) for name in unknown)
         raise ParameterError(
-            f"{notebook}: unknown parameter {echo(unknown[0])}; its parameters are: "
-            f"{', '.join(known)}"
+            f"{notebook}: unknown parameter{'s' if len(unknown) > 1 else ''} {names}; "
+            f"its parameters are: {', '.join(known)}"
         )
     result = {**defaults(report), **values}
     if result["data_dir"] is not None and not isinstance(result["data_dir"], str):
@@ -180,7 +182,7 @@ def check(report: str, values: Mapping[str, Any], dataset: Dataset) -> dict[str,
         allowed = parameter.allowed(dataset)
         given = value if parameter.many and isinstance(value, list | tuple) else [value]
         if parameter.many and not isinstance(value, list | tuple):
-            given = [value]
+            given = _list_value(notebook, parameter, value)
             result[parameter.name] = given
         bad = [v for v in given if v not in allowed]
         if bad or not given:
@@ -190,6 +192,22 @@ def check(report: str, values: Mapping[str, Any], dataset: Dataset) -> dict[str,
                 + (" (one or more)" if parameter.many else "")
             )
     return result
+
+
+def _list_value(notebook: str, parameter: Parameter, value: Any) -> list[Any]:
+    """A list parameter given as one value: papermill's ``-p`` passes ``Instagram`` or
+    ``Facebook,Instagram`` as a string, which means that list."""
+    if not isinstance(value, str):
+        return [value]
+    text = value.strip()
+    example = ",".join(str(v) for v in parameter.default)
+    if text[:1] in "[(" or text[-1:] in "])":
+        raise ParameterError(
+            f"{notebook}: parameter '{parameter.name}' = {echo(value)} is a list written as "
+            f"text; give it as -p {parameter.name} {shlex.quote(example)} (names separated by "
+            f"commas), or as a YAML list: -y '{parameter.name}: [{', '.join(parameter.default)}]'"
+        )
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def assigned_names(source: str) -> list[str]:

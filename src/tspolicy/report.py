@@ -42,10 +42,24 @@ def _markdown(text: str):
     return Markdown(text)
 
 
+#: The first line of the cell papermill injects (its Python translator's comment).
+PAPERMILL_HEADER = "# Parameters"
+
+
 def _injected_names(namespace: Mapping[str, Any]) -> list[str]:
-    """Names assigned by the cells run so far (papermill's injected cell among them)."""
+    """The names papermill injected into this kernel, [] when it injected none.
+
+    papermill adds one cell after the notebook's parameters cell, tagged
+    ``injected-parameters``, whose first line is its header comment. A kernel keeps no record of
+    cell tags, so that cell is found by its header among the cells executed before the current
+    one: only the most recent such cell is read, never the names other cells assigned (a
+    scratch cell's ``ax = …`` or a loop variable are not parameters).
+    """
     history = namespace.get("In") or []
-    return [n for source in history[:-1] for n in assigned_names(source) if not n.startswith("_")]
+    for source in reversed(history[:-1]):
+        if isinstance(source, str) and source.split("\n", 1)[0].strip() == PAPERMILL_HEADER:
+            return [n for n in assigned_names(source) if not n.startswith("_")]
+    return []
 
 
 @dataclass
@@ -175,9 +189,9 @@ def start(report_name: str, namespace: Mapping[str, Any]) -> Report:
     report_name
         The report (e.g. "platform_shares").
     namespace
-        The notebook's ``globals()``: its parameters are read from it, and the names its
-        earlier cells assigned (papermill's injected parameters among them) must all be
-        parameters of the report.
+        The notebook's ``globals()``: its parameters are read from it, and every name
+        papermill injected (its ``injected-parameters`` cell) must be a parameter of the
+        report. Other cells may assign any name, and any cell may be re-run in any order.
 
     Raises
     ------
@@ -185,10 +199,9 @@ def start(report_name: str, namespace: Mapping[str, Any]) -> Report:
         An unknown parameter, or a value the data do not allow, with the allowed values.
     """
     declared = [p.name for p in spec(report_name)]
-    unknown = sorted(set(_injected_names(namespace)) - set(declared))
     given = {n: namespace[n] for n in declared if n in namespace}
-    if unknown:
-        given[unknown[0]] = namespace.get(unknown[0])
+    for unknown in sorted(set(_injected_names(namespace)) - set(declared)):
+        given[unknown] = namespace.get(unknown)
     data_dir = given.get("data_dir")
     dataset = load_dataset(data_dir)
     return Report(report_name, check(report_name, given, dataset), dataset)
