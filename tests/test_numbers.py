@@ -2,7 +2,14 @@
 
 import pytest
 
-from tspolicy.numbers import numbers_in, position_in_order, states_value, vague_words
+from tspolicy.corroborate import Interval
+from tspolicy.numbers import (
+    numbers_in,
+    position_in_order,
+    stated_step,
+    states_value,
+    vague_words,
+)
 
 
 @pytest.mark.parametrize(
@@ -87,3 +94,37 @@ def test_position_in_order():
     assert position_in_order(text, "Instagram", names) == 2
     assert position_in_order(text, "Snapchat", names) == 3
     assert position_in_order(text, "TikTok", names) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "step"),
+    [
+        ("36.2 million reports", 36_200_000, 100_000),
+        ("36,2 millions de signalements", 36_200_000, 100_000),
+        ("6,1 millions de contenus", 6_100_000, 100_000),
+        ("٣٦٫٢ مليون بلاغ", 36_200_000, 100_000),
+        ("3 milliards d'utilisateurs", 3e9, 1e9),
+        ("plus de 1 470 victimes", 1470, 1),
+        ("1,470 victims", 1470, 1),
+        ("65,5 %", 65.5, 0.1),
+        ("deux ans", 2, 1),
+        ("no such number", 12, 0),
+    ],
+)
+def test_stated_step_is_the_unit_of_the_last_written_digit(text, value, step):
+    assert stated_step(text, value) == step
+
+
+def test_a_rounded_statement_matches_at_its_stated_precision():
+    stated = Interval.of(36_200_000, "exact", stated_step("36.2 million", 36_200_000))
+    for primary, fits in [
+        (36_150_000, True),
+        (36_210_368, True),
+        (36_249_999, True),
+        (36_250_000, False),
+        (36_149_999, False),
+    ]:
+        assert (stated.meet(Interval.of(primary, "exact")) is not None) is fits, primary
+    # A whole number written out stays exact, and "about" keeps its ±10 %.
+    assert Interval.of(20, "exact", 1).meet(Interval.of(20, "more_than")) is None
+    assert Interval.of(20, "about", 1).meet(Interval.of(21.9, "exact")) is not None

@@ -603,3 +603,22 @@ def test_a_document_names_a_known_origin(data_copy, edit):
         contains="unknown origin 'guardian-2023'",
     )
     assert "origins.csv" in problem.fix
+
+
+INSTAGRAM = "content_reported|Instagram|"
+
+
+@pytest.mark.parametrize(("primary", "fits"), [("6080000", True), ("6160000", False)])
+def test_a_rounded_figure_matches_at_the_precision_of_its_wording(data_copy, edit, primary, fits):
+    """The documents' '6,1 millions' is true of 6,050,000 to 6,149,999."""
+    edit(data_copy, "primary_checks", INSTAGRAM, "verdict", "matches")
+    edit(data_copy, "primary_checks", INSTAGRAM, "primary_value", primary)
+    problems = [
+        p
+        for p in validate(data_copy).errors
+        if p.file == "primary_checks.csv" and p.field == "verdict"
+    ]
+    if fits:
+        assert problems == []
+    else:
+        assert len(problems) == 1 and "stated to the nearest 100,000" in problems[0].problem

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .numbers import VAGUE
+from .numbers import VAGUE, stated_step
 
 #: "About v" is taken to mean a value within v × (1 ± ABOUT_TOLERANCE).
 ABOUT_TOLERANCE = 0.10
@@ -47,9 +47,15 @@ class Interval:
     hi_closed: bool
 
     @classmethod
-    def of(cls, value: float, qualifier: str) -> Interval:
+    def of(cls, value: float, qualifier: str, step: float = 0.0) -> Interval:
         """Return the interval that ``qualifier value`` allows (any count for ``vague``:
-        a word such as "hundreds" states no number, so it contradicts none)."""
+        a word such as "hundreds" states no number, so it contradicts none).
+
+        ``step`` is the precision of the wording (:func:`tspolicy.numbers.stated_step`): an
+        exact statement rounded to it allows ``[value - step/2, value + step/2)`` — "36.2
+        million" is true of 36,150,000 to 36,249,999. A whole number written out (step 1)
+        stays exact: "20" and "more than 20" conflict. Other qualifiers keep their meaning.
+        """
         if qualifier == VAGUE:
             return cls(0.0, True, math.inf, False)
         if qualifier == "more_than":
@@ -59,6 +65,8 @@ class Interval:
         if qualifier == "about":
             spread = abs(value) * ABOUT_TOLERANCE
             return cls(value - spread, True, value + spread, True)
+        if step and step != 1:  # a rounded wording (decimals, "million"); whole numbers stay
+            return cls(value - step / 2, True, value + step / 2, False)
         return cls(value, True, value, True)
 
     def meet(self, other: Interval) -> Interval | None:
@@ -119,11 +127,13 @@ def claim_keys(figures: pd.DataFrame) -> pd.Series:
     )
 
 
-def _status(values: list[float], qualifiers: list[str], n_documents: int) -> str:
+def _status(
+    values: list[float], qualifiers: list[str], steps: list[float], n_documents: int
+) -> str:
     statements = set(zip(values, qualifiers, strict=True))
     common: Interval | None = Interval(-math.inf, False, math.inf, False)
-    for value, qualifier in statements:
-        common = common.meet(Interval.of(value, qualifier)) if common else None
+    for value, qualifier, step in set(zip(values, qualifiers, steps, strict=True)):
+        common = common.meet(Interval.of(value, qualifier, step)) if common else None
     if common is None:
         return "conflict"
     if n_documents == 1:
@@ -183,7 +193,12 @@ def corroborate(figures: pd.DataFrame, origins: Mapping[str, str] | None = None)
         documents = tuple(sorted(group["document_id"].astype(str).unique()))
         values = [float(v) if pd.notna(v) else math.nan for v in group["value"]]
         qualifiers = [str(q) for q in group["qualifier"]]
-        status = _status(values, qualifiers, len(documents))
+        steps = (
+            [stated_step(str(e), v) for e, v in zip(group["excerpt"], values, strict=True)]
+            if "excerpt" in group
+            else [0.0] * len(values)
+        )
+        status = _status(values, qualifiers, steps, len(documents))
         relayed = tuple(sorted({origins[d] for d in documents})) if origins is not None else ()
         independent = len(relayed) if origins is not None else pd.NA
         statements = sorted({_describe(v, q) for v, q in zip(values, qualifiers, strict=True)})

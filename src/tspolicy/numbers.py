@@ -141,6 +141,48 @@ def numbers_in(text: str) -> set[float]:
     return values
 
 
+def _steps(token: str) -> dict[float, float]:
+    """The values a numeral token can mean, each with the unit of its last written digit."""
+    groups = re.split(rf"[{_SEPARATORS}]", token)
+    steps = dict.fromkeys(_readings(token), 1.0)
+    seps = re.findall(rf"[{_SEPARATORS}]", token)
+    if len(groups) > 1 and seps[-1] in _DECIMAL_MARKS:
+        head = groups[:-1]
+        if len(head) == 1 or (len(head[0]) <= 3 and all(len(g) == 3 for g in head[1:])):
+            decimal = float("".join(head) + "." + groups[-1])
+            steps[decimal] = 10.0 ** -len(groups[-1])
+    return steps
+
+
+def stated_step(text: str, value: float) -> float:
+    """The precision at which ``text`` states ``value``: the unit of its last written digit.
+
+    "36.2 million" states 36,200,000 to the nearest 100,000, so it is true of any value from
+    36,150,000 up to (not including) 36,250,000; "1,470" and "deux" state whole numbers
+    (step 1). Returns 0 when ``text`` does not state ``value`` as a numeral or a number word.
+
+    >>> stated_step("36.2 million reports", 36_200_000)
+    100000.0
+    >>> stated_step("plus de 1 470 victimes", 1470)
+    1.0
+    """
+    normalized = normalize_digits(text)
+    found: list[float] = []
+    for match in _NUMERAL.finditer(normalized):
+        steps = _steps(match.group())
+        rest = normalized[match.end() :]
+        scaled = dict(steps)
+        for pattern, factor in _SCALES:
+            if pattern.match(rest):
+                scaled.update({v * factor: step * factor for v, step in steps.items()})
+        found += [
+            step for v, step in scaled.items() if math.isclose(v, value, rel_tol=1e-9, abs_tol=1e-9)
+        ]
+    if found:
+        return min(found)  # the finest reading: never a looser match than the wording allows
+    return 1.0 if states_value(text, value) else 0.0
+
+
 def vague_words(text: str) -> list[str]:
     """The words in ``text`` that state only an order of magnitude ("hundreds", "الملايين").
 

@@ -29,7 +29,7 @@ from .data import (
     delimiter_problem,
     parse_records,
 )
-from .numbers import VAGUE
+from .numbers import VAGUE, stated_step
 
 #: A data table larger than this is refused before it is read: the tables hold hand-curated
 #: aggregates (a few hundred rows), so a file this size is a wrong file, not a big dataset.
@@ -889,6 +889,11 @@ def _real_date(date: str) -> bool:
     return len(parts) < 3 or 1 <= parts[2] <= calendar.monthrange(parts[0], parts[1])[1]
 
 
+def _plain(number: float) -> str:
+    """A number as a message writes it: 100,000 or 0.1."""
+    return f"{number:,.0f}" if number >= 1 else f"{number:g}"
+
+
 def _check_primary_checks(report: Report, table: _Table, figures: _Table, events: _Table) -> None:
     """Each figure claim has one check; each check names a known claim; verdicts hold."""
     import pandas as pd
@@ -987,17 +992,27 @@ def _check_primary_checks(report: Report, table: _Table, figures: _Table, events
             )
             continue
         group = by_claim[claim]
-        for value_text, qualifier in zip(group["value"], group["qualifier"], strict=True):
+        for value_text, qualifier, excerpt in zip(
+            group["value"], group["qualifier"], group["excerpt"], strict=True
+        ):
             if qualifier == VAGUE:
                 continue
-            statement = Interval.of(float(value_text), qualifier)
+            # Compared at the precision of the document's wording: "36.2 million" is true
+            # of 36,150,000 to 36,249,999.
+            step = stated_step(excerpt, float(value_text))
+            statement = Interval.of(float(value_text), qualifier, step)
             if statement.meet(Interval.of(number, "exact")) is None:
+                stated = (
+                    f", stated to the nearest {_plain(step)} ('{excerpt}')"
+                    if step and step != 1 and qualifier == "exact"
+                    else ""
+                )
                 report.error(
                     table.file,
                     row,
                     "verdict",
                     f"'matches' but the source's {value} does not fit the documents' "
-                    f"'{qualifier} {value_text}'",
+                    f"'{qualifier} {value_text}'{stated}",
                     "use differs_in_value and explain, or correct primary_value",
                 )
                 break
