@@ -29,13 +29,16 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from . import cache, output, paths
 from .errors import TspolicyError, echo
 from .i18n import LANGUAGES
+
+if TYPE_CHECKING:
+    from .site import Stamp
 
 PLAN = paths.NOTEBOOKS_DIR / "reports.yml"
 #: Where the figures go inside the site when the data are not the repository's own.
@@ -297,7 +300,7 @@ def build_page(
     out: Path,
     data_dir: str | None,
     include_code: bool,
-    version: str,
+    stamp: Stamp,
     languages: Sequence[str],
 ) -> Result:
     """Execute one notebook and write its executed copy and HTML page under ``out``.
@@ -309,7 +312,7 @@ def build_page(
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from .site import clean_notebook, render_report
+    from .site import clean_notebook
 
     start = time.monotonic()
     target = out / job.lang
@@ -353,23 +356,38 @@ def build_page(
         timings = _timings(nb, executed_at - start)
         nb = clean_notebook(nb, job.parameters)
         nbformat.write(nb, executed)
-        page = render_report(
-            nb,
-            name=job.name,
-            report=job.report,
-            notebook=job.notebook.name,
-            lang=job.lang,
-            parameters=job.parameters,
-            version=version,
-            languages=languages,
-            include_code=include_code,
-        )
-        (target / f"{job.name}.html").write_text(page, encoding="utf-8")
+        write_page(job, out, nb, stamp, languages, include_code)
     except Exception as exc:  # the export must not take the build down either
         error = f"{job.notebook.name}: exporting to HTML failed: {type(exc).__name__}: {exc}"
         return Result(job, False, time.monotonic() - start, error)
     timings["export"] = time.monotonic() - executed_at
     return Result(job, True, time.monotonic() - start, timings=timings)
+
+
+def write_page(
+    job: Job,
+    out: Path,
+    nb: Any,
+    stamp: Stamp,
+    languages: Sequence[str],
+    include_code: bool,
+) -> None:
+    """Write a page's HTML from its executed notebook (also for a page that did not need to
+    run again but whose site-wide data version changed)."""
+    from .site import render_report
+
+    page = render_report(
+        nb,
+        name=job.name,
+        report=job.report,
+        notebook=job.notebook.name,
+        lang=job.lang,
+        parameters=job.parameters,
+        stamp=stamp,
+        languages=languages,
+        include_code=include_code,
+    )
+    (out / job.lang / f"{job.name}.html").write_text(page, encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- the site
@@ -463,7 +481,7 @@ def _worker_init(parent: int, runtime_dir: str) -> None:
 
 
 def _pool_run(
-    todo, staging, data_dir, include_code, versions, languages, jobs, progress
+    todo, staging, data_dir, include_code, stamp, languages, jobs, progress
 ) -> list[Result]:
     from tqdm.auto import tqdm
 
@@ -479,9 +497,7 @@ def _pool_run(
         initargs=(os.getpid(), str(runtime)),
     ) as pool:
         futures = [
-            pool.submit(
-                build_page, job, staging, data_dir, include_code, versions[job.key], languages
-            )
+            pool.submit(build_page, job, staging, data_dir, include_code, stamp, languages)
             for job in todo
         ]
         bar = tqdm(total=len(futures), unit="page", disable=not progress, file=sys.stderr)
@@ -661,7 +677,9 @@ def _build_locked(
         return BuildReport(out, [], [], time.monotonic() - started, reasons)
 
     validate_plan(plan, data_dir)
-    from .site import data_version, render_index
+    import nbformat
+
+    from .site import Stamp, render_index
 
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = output.staging_dir(out)
@@ -682,14 +700,14 @@ def _build_locked(
                     (staging / page).unlink(missing_ok=True)
                     stem = page.rsplit(".", 1)[0]
                     (staging / cache.CACHE_DIR / f"{stem}.json").unlink(missing_ok=True)
-        versions = {key: cache.data_version(p) for key, p in parts.items()}
+        stamp = Stamp.of(data_dir)  # one data version, printed alike on every page
         results = (
             _pool_run(
                 todo,
                 staging,
                 str(data_dir) if data_dir else None,
                 include_code,
-                versions,
+                stamp,
                 plan.languages,
                 jobs,
                 progress,
@@ -713,8 +731,18 @@ def _build_locked(
                 cache.key_path(Path(), result.job.lang, result.job.name).as_posix(),
             }
         shutil.rmtree(staging / ".logs", ignore_errors=True)
+        if stored.get("version") != stamp.version and not shard:
+            # The pages that did not need to run again print the new data version too.
+            rebuilt = {r.job.key for r in results}
+            for job in plan.jobs():
+                executed = staging / f"{job.key}.ipynb"
+                if job.key not in rebuilt and executed.is_file():
+                    nb = nbformat.read(executed, as_version=4)
+                    write_page(job, staging, nb, stamp, plan.languages, include_code)
+                    written.add(f"{job.key}.html")
+        side["version"] = stamp.version
         if write_index:
-            page = render_index(plan.entries, plan.languages, data_version(data_dir))
+            page = render_index(plan.entries, plan.languages, stamp)
             (staging / "index.html").write_text(page, encoding="utf-8")
             written.add("index.html")
         figures: list[Path] = []

@@ -30,6 +30,7 @@ from . import formatting as fmt
 from .context import CHILD_ENDANGERMENT, ContextSeries, meta_sum
 from .corroborate import claim_keys, corroborate, document_origins
 from .data import Dataset
+from .evidence import CONTEXT_PREFIX, ref
 from .i18n import check_language, event_text, join, metric_text, name, t
 from .numbers import VAGUE
 
@@ -82,6 +83,7 @@ def _statement(rows: pd.DataFrame, lang: str) -> dict[str, Any]:
         "lower_bound": str(row["qualifier"]) in charts.LOWER_BOUNDS,
         "vague": bool((rows["qualifier"] == VAGUE).any()),
         "excerpts": list(dict.fromkeys(rows["excerpt"].astype(str))),
+        "refs": ref(rows["figure_id"].astype(str), lang),
         "documents": sorted(rows["document_id"].astype(str).unique()),
         "primary": join(sorted(rows["primary_source"].astype(str).unique()), lang),
     }
@@ -122,6 +124,7 @@ def _platform_shares(ds: Dataset, lang: str, year: int | str | None = 2020, **_:
                 "rank": fmt.value(charts._consensus(ranks)["value"], "rank", lang)
                 if len(ranks)
                 else "",
+                "rank_refs": ref(ranks["figure_id"].astype(str), lang),
                 "share": _statement(shares, lang) if len(shares) else None,
                 "share_check": _check(str(shares["claim"].iloc[0]), verdicts, lang)
                 if len(shares)
@@ -198,6 +201,8 @@ def _content_counts(
             "check": _check(str(group["claim"].iloc[0]), verdicts, lang),
             "meta": None,
             "ncmec": None,
+            "meta_refs": ref([f"{CONTEXT_PREFIX}meta_content_actioned"], lang),
+            "ncmec_refs": ref([f"{CONTEXT_PREFIX}ncmec_reports_by_platform"], lang),
         }
         if meta is not None:
             total = meta_sum(meta, str(subject), "2022Q1", "2022Q3", list(CHILD_ENDANGERMENT))
@@ -289,6 +294,7 @@ def _sources(ds: Dataset, lang: str, **_: Any) -> dict:
             "label": metric_text(ds.metrics, c.metric, "label", lang),
             "subject": name("subject", c.subject, lang),
             "statements": join(_statements(mentions[mentions["claim"] == c.claim], lang), lang),
+            "refs": ref(c.figure_ids, lang),
             "status": str(c.status),
             "status_text": t(f"status.{c.status}", lang),
             "n_documents": fmt.number(c.n_documents, lang),
@@ -331,6 +337,7 @@ def _timeline(ds: Dataset, lang: str, **_: Any) -> dict:
                 "text": event_text(pd.Series(e._asdict()), lang),
                 "inferred": bool(e.date_inferred),
                 "document": e.document_id,
+                "refs": ref([e.event_id], lang),
             }
             for e in events.itertuples()
         ]

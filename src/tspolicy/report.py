@@ -14,13 +14,15 @@ injected that the report does not declare, and checks every value against the da
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import charts
 from .context import load_context
 from .data import Dataset, load_dataset
+from .evidence import cited, notes_html
+from .figurehtml import figure_html
 from .i18n import metric_text, name, t
 from .narrative import escape_markdown, narrative
 from .parameters import assigned_names, check, spec
@@ -36,10 +38,37 @@ DEFAULT_CHART = {
 }
 
 
+#: Reports whose evidence section holds every figure mention and event of the dataset.
+EVIDENCE_OF_EVERYTHING = frozenset({"sources"})
+
+
 def _markdown(text: str):
     from IPython.display import Markdown
 
     return Markdown(text)
+
+
+def _html(text: str):
+    from IPython.display import HTML
+
+    return HTML(text)
+
+
+@dataclass
+class ChartView:
+    """A chart as the page shows it (``<figure>`` with caption, data and CSV); ``.chart`` is
+    the :class:`tspolicy.charts.Chart` itself (its matplotlib figure, data and notes)."""
+
+    chart: charts.Chart
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __getattr__(self, attribute: str) -> Any:  # rep.chart().data, .figure, .notes …
+        if attribute == "chart":
+            raise AttributeError(attribute)
+        return getattr(self.chart, attribute)
 
 
 #: The first line of the cell papermill injects (its Python translator's comment).
@@ -69,6 +98,12 @@ class Report:
     name: str
     params: dict[str, Any]
     dataset: Dataset
+    #: The evidence ids the page has linked to so far (charts and text), in order.
+    cited: dict[str, None] = field(default_factory=dict)
+    _kinds: dict[str, None] = field(default_factory=dict)
+
+    def _cite(self, ids: Iterable[str]) -> None:
+        self.cited.update(dict.fromkeys(ids))
 
     @property
     def lang(self) -> str:
@@ -81,7 +116,17 @@ class Report:
         description = escape_markdown(t(f"report.{self.name}.description", self.lang))
         return _markdown(f"# {title}\n\n{description}\n")
 
-    def chart(self, kind: str | None = None) -> charts.Chart:
+    def chart(self, kind: str | None = None) -> ChartView:
+        """The report's chart (or another ``kind``) as the page shows it: picture, caption,
+        data table and CSV, linked to the evidence notes; ``.chart`` is the Chart."""
+        chart = self.draw(kind)
+        self._kinds.setdefault(chart.kind, None)
+        number = list(self._kinds).index(chart.kind) + 1
+        html = figure_html(chart, self.lang, number=number, page=self.name)
+        self._cite(cited(html))
+        return ChartView(chart, html)
+
+    def draw(self, kind: str | None = None) -> charts.Chart:
         """The report's chart (or another ``kind``), drawn with the report's parameters."""
         kind = kind or DEFAULT_CHART[self.name]
         ds, lang, p = self.dataset, self.lang, self.params
@@ -140,7 +185,18 @@ class Report:
             options = {"year": p["year"]}
         elif topic == "enforcement":
             options = {"organisation": p["organisation"], "country": p["country"]}
-        return _markdown(narrative(topic, self.dataset, lang=self.lang, **options))
+        text = narrative(topic, self.dataset, lang=self.lang, **options)
+        self._cite(cited(text))
+        return _markdown(text)
+
+    def evidence(self):
+        """The evidence notes of every number the page has shown so far (HTML): for each, the
+        document's exact words, their translation, the document and the primary source."""
+        ids = list(self.cited)
+        if self.name in EVIDENCE_OF_EVERYTHING:
+            ids += list(self.dataset.figures["figure_id"].astype(str))
+            ids += list(self.dataset.events["event_id"].astype(str))
+        return _html(notes_html(self.dataset, ids, self.lang))
 
     def verdicts(self):
         """A table of every claim's primary-source verdict (Markdown)."""

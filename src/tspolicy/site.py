@@ -9,21 +9,27 @@ any host — so a page opened from an e-mail, offline, shows everything and runs
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import html
 import json
+import os
 import re
 import shlex
+import subprocess
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 import nbformat
 
 from . import __version__, paths
+from . import formatting as fmt
 from .i18n import DIRECTION, LANGUAGES, t
 
 #: Cells that are for researchers in Jupyter, not for readers of the HTML.
@@ -41,6 +47,49 @@ def data_version(data_dir: str | Path | None = None) -> str:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()[:12]
+
+
+def dataset_version(data_dir: str | Path | None = None) -> str:
+    """The one version every page and the index of a build print: the package version and
+    a content hash of the data folder (``0.1.0+338a47578203``)."""
+    return f"{__version__}+{data_version(data_dir)}"
+
+
+def data_date(data_dir: str | Path | None = None) -> str | None:
+    """The date of the data (ISO), never the clock, so that builds stay byte-identical.
+
+    ``SOURCE_DATE_EPOCH`` when it is set (the reproducible-builds convention); else the date
+    of the newest commit touching the data folder; None outside a git checkout.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
+    root = paths.data_dir(data_dir)
+    try:
+        result = subprocess.run(
+            ["git", "log", "-1", "--format=%cs", "--", "."],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    text = result.stdout.strip()
+    return text if result.returncode == 0 and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What identifies the data of a build, printed identically on all its pages."""
+
+    version: str
+    date: str | None = None
+
+    @classmethod
+    def of(cls, data_dir: str | Path | None = None) -> Stamp:
+        return cls(dataset_version(data_dir), data_date(data_dir))
 
 
 def clean_notebook(
@@ -77,7 +126,8 @@ def clean_notebook(
 
 
 @lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
+    """The Jinja2 environment of the site templates (HTML, autoescaped)."""
     return jinja2.Environment(
         loader=jinja2.PackageLoader("tspolicy", "templates/site"),
         autoescape=True,
@@ -134,6 +184,69 @@ def reproduce_commands(
     return build, papermill
 
 
+#: The repository readers can cite and get the code and data from.
+REPOSITORY = "https://github.com/tspolicy/tspolicy"
+_BARE_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+_HEADING_ID = re.compile(r'(<h[1-6] id=")([^"]+)(")')
+_EVIDENCE_ID = re.compile(r'<li id="ev-([A-Za-z0-9_-]+)"')
+
+
+def _scrollable_tables(body: str, label: str) -> str:
+    """Wrap the Markdown tables nbconvert wrote in a focusable scrolling region, so a wide
+    table scrolls inside the page instead of the page scrolling sideways."""
+    wrapper = (
+        f'<div class="table-scroll" role="region" tabindex="0" aria-label="{html.escape(label)}">'
+    )
+    return _BARE_TABLE.sub(lambda m: f"{wrapper}<table>{m.group(1)}</table></div>", body)
+
+
+def _unique_heading_ids(body: str) -> str:
+    """Give repeated heading ids a suffix (``-2``, ``-3``…): every id on a page is unique."""
+    seen: dict[str, int] = {}
+
+    def rename(match: re.Match[str]) -> str:
+        ident = match.group(2)
+        seen[ident] = seen.get(ident, 0) + 1
+        suffix = f"-{seen[ident]}" if seen[ident] > 1 else ""
+        return f"{match.group(1)}{ident}{suffix}{match.group(3)}"
+
+    return _HEADING_ID.sub(rename, body)
+
+
+def citation(
+    *, title: str, name: str, lang: str, stamp: Stamp, evidence_ids: list[str]
+) -> dict[str, str]:
+    """How to cite a page: plain text and BibTeX, with the dataset version and date."""
+    page = f"{lang}/{name}.html"
+    ids = ", ".join(evidence_ids)
+    date = stamp.date or ""
+    plain = (
+        f"tspolicy contributors. {title}. tspolicy dataset, version {stamp.version}"
+        + (f", {date}" if date else "")
+        + f". Page {page}"
+        + (f"; figures {ids}" if ids else "")
+        + f". {REPOSITORY}"
+    )
+    key = re.sub(r"[^A-Za-z0-9]+", "_", f"tspolicy_{name}_{lang}")
+    fields = [
+        ("title", "{" + title + "}"),  # double braces: BibTeX keeps the title's case
+        ("author", "tspolicy contributors"),
+        ("howpublished", f"tspolicy dataset, page {page}"),
+        ("version", stamp.version),
+    ]
+    if date:
+        fields += [("year", date[:4]), ("date", date)]
+    if ids:
+        fields.append(("note", f"Figures {ids}"))
+    fields.append(("url", REPOSITORY))
+    bibtex = (
+        f"@misc{{{key},\n"
+        + ",\n".join(f"  {field} = {{{value}}}" for field, value in fields)
+        + "\n}"
+    )
+    return {"plain": plain, "bibtex": bibtex}
+
+
 def render_report(
     nb: nbformat.NotebookNode,
     *,
@@ -142,12 +255,13 @@ def render_report(
     notebook: str,
     lang: str,
     parameters: Mapping[str, Any],
-    version: str,
+    stamp: Stamp,
     languages: Iterable[str] = LANGUAGES,
     include_code: bool = False,
 ) -> str:
     """Render an executed, cleaned notebook as a self-contained HTML page."""
     body, _ = _exporter(include_code).from_notebook_node(nb)
+    body = _unique_heading_ids(_scrollable_tables(body, t("site.table", lang)))
     build, papermill = reproduce_commands(name, notebook, lang, parameters)
     shown = [(k, v) for k, v in parameters.items() if k != "data_dir"]
     strings = {
@@ -157,25 +271,47 @@ def render_report(
             "contents",
             "other_languages",
             "data_version",
+            "data_date",
             "parameters",
             "reproduce",
+            "skip",
+            "cite",
+            "cite_plain",
+            "cite_bibtex",
         )
     }
-    strings["built_with"] = t("site.built_with", lang, version=__version__, notebook=notebook)
+    strings["built_with"] = markupsafe.Markup(
+        t(
+            "site.built_with",
+            lang,
+            version=markupsafe.escape(__version__),
+            notebook=markupsafe.Markup('<bdi dir="ltr" translate="no">{}</bdi>').format(notebook),
+        )
+    )
+    title = t(f"report.{report}.title", lang)
     return (
-        _environment()
+        environment()
         .get_template("report.html.j2")
         .render(
             lang=lang,
             dir=DIRECTION[lang],
-            title=t(f"report.{report}.title", lang),
+            title=title,
             css=_css(),
             name=name,
             others=[{"lang": o, "label": t("language.name", o)} for o in languages if o != lang],
             toc=table_of_contents(body),
             body=body,
             strings=strings,
-            data_version=version,
+            stamp=stamp,
+            date=fmt.date(dt.date.fromisoformat(stamp.date), "day", lang) if stamp.date else "",
+            colon=t("punct.colon", lang),
+            cite=citation(
+                title=title,
+                name=name,
+                lang=lang,
+                stamp=stamp,
+                evidence_ids=list(dict.fromkeys(_EVIDENCE_ID.findall(body))),
+            ),
             parameters=shown,
             reproduce_build=build,
             reproduce_papermill=papermill,
@@ -184,7 +320,7 @@ def render_report(
 
 
 def render_index(
-    entries: Iterable[Mapping[str, str]], languages: Iterable[str], version: str
+    entries: Iterable[Mapping[str, str]], languages: Iterable[str], stamp: Stamp
 ) -> str:
     """The index page: every report in every language, with a one-line description.
 
@@ -209,13 +345,12 @@ def render_index(
         for lang in languages
     ]
     return (
-        _environment()
+        environment()
         .get_template("index.html.j2")
         .render(
             title=t("site.title", "en"),
             css=_css(),
             sections=sections,
-            data_version=version,
-            version=__version__,
+            stamp=stamp,
         )
     )

@@ -1,0 +1,226 @@
+"""Evidence notes: what a reader needs to check a number on the page it is printed on.
+
+Every number a page states links (``#ev-F013``) to a note on the same page holding the
+verbatim excerpt in the document's language (tagged with its ``lang`` and ``dir``), its
+translation into the page's language from the data (or "translation pending" — never a
+machine translation), the document's title (original and translated) and kind, and the
+primary source with its verified URL, verdict and explanation. Context series (NCMEC,
+Meta) get a note with their citation and caveat.
+
+:func:`ref` writes the link a chart or a narrative puts after a number; :func:`cited` reads
+the ids back from what was written, so a page's notes are exactly the ones it links to;
+:func:`notes_html` writes the notes. Everything from the data is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import markupsafe
+import pandas as pd
+
+from . import formatting as fmt
+from .corroborate import EVENT_PREFIX, claim_keys
+from .data import Dataset
+from .i18n import DIRECTION, check_language, event_text, metric_text, name, t
+
+#: The prefix of an evidence note's HTML id: ``ev-F013``, ``ev-E005``, ``ev-ctx-…``.
+ANCHOR = "ev-"
+#: Context series get notes too; their id is ``ctx-<series>``.
+CONTEXT_PREFIX = "ctx-"
+_LINK = re.compile(r'href="#' + ANCHOR + r'([A-Za-z0-9_-]+)"')
+
+
+def anchor(evidence_id: str) -> str:
+    """The HTML id of a note: ``ev-F013``."""
+    return ANCHOR + evidence_id
+
+
+def ref(ids: Iterable[str], lang: str) -> markupsafe.Markup:
+    """Footnote-style links to the notes of ``ids`` (figure, event or ``ctx-`` ids).
+
+    Written after a number: ``<sup class="ref">[<a href="#ev-F013">F013</a>]</sup>``; the
+    ids are wrapped in ``<bdi>`` so that an Arabic page does not reorder them.
+    """
+    ids = list(dict.fromkeys(str(i) for i in ids if str(i)))
+    if not ids:
+        return markupsafe.Markup("")
+    label = markupsafe.escape(t("evidence.link_label", lang))
+    links = markupsafe.Markup(", ").join(
+        markupsafe.Markup(
+            '<a href="#{anchor}" aria-label="{label} {id}"><bdi translate="no">{short}</bdi></a>'
+        ).format(anchor=anchor(i), label=label, id=i, short=_short(i))
+        for i in ids
+    )
+    return markupsafe.Markup('<sup class="ref">[{}]</sup>').format(links)
+
+
+def _short(evidence_id: str) -> str:
+    return (
+        evidence_id[len(CONTEXT_PREFIX) :]
+        if evidence_id.startswith(CONTEXT_PREFIX)
+        else (evidence_id)
+    )
+
+
+def cited(text: str) -> list[str]:
+    """The ids a piece of HTML or Markdown links to (in order, each once)."""
+    return list(dict.fromkeys(_LINK.findall(text)))
+
+
+# --------------------------------------------------------------------------- the notes
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def _translated(row: pd.Series, field: str, lang: str, own: str) -> dict[str, Any] | None:
+    """A field's translation into ``lang``: None when ``lang`` is the original's language,
+    ``{"text": None}`` when the translation is still pending."""
+    if lang == own:
+        return None
+    text = _text(row.get(f"{field}_{lang}")).strip()
+    return {"text": text or None}
+
+
+def _document(ds: Dataset, document_id: str, lang: str) -> dict[str, Any]:
+    doc = ds.sources.loc[ds.sources["document_id"] == document_id].iloc[0]
+    own = str(doc["language"])
+    return {
+        "id": document_id,
+        "title": str(doc["title"]),
+        "lang": own,
+        "dir": DIRECTION.get(own, "ltr"),
+        "title_translated": _translated(doc, "title", lang, own),
+        "kind": name("kind", str(doc["kind"]), lang),
+    }
+
+
+def _check(ds: Dataset, claim: str, lang: str) -> dict[str, Any]:
+    checks = ds.primary_checks
+    match = checks.loc[checks["claim"] == claim]
+    if match.empty:
+        return {"verdict": t("verdict.unverified", lang), "source": "", "url": "", "why": None}
+    row = match.iloc[0]
+    why = (
+        {"text": _text(row["explanation"]).strip() or None}
+        if lang == "en"
+        else _translated(row, "explanation", lang, "en")
+    )
+    source = ", ".join(
+        s for s in (_text(row["primary_source"]), _text(row["publisher"])) if s.strip()
+    )
+    return {
+        "verdict_key": str(row["verdict"]),
+        "verdict": t(f"verdict.{row['verdict']}", lang),
+        "source": source,
+        "published": _text(row["published"]),
+        "url": _text(row["url"]).strip(),
+        "why": why,
+    }
+
+
+def _figure_note(ds: Dataset, figures: pd.DataFrame, figure_id: str, lang: str) -> dict:
+    row = figures.loc[figures["figure_id"] == figure_id].iloc[0]
+    document = _document(ds, str(row["document_id"]), lang)
+    value = float(row["value"]) if pd.notna(row["value"]) else float("nan")
+    return {
+        "id": figure_id,
+        "anchor": anchor(figure_id),
+        "what": metric_text(ds.metrics, str(row["metric"]), "label", lang),
+        "subject": name("subject", str(row["subject"]), lang),
+        "quantity": fmt.quantity(value, str(row["qualifier"]), str(row["unit"]), lang),
+        "excerpt": str(row["excerpt"]),
+        "excerpt_translated": _translated(row, "excerpt", lang, document["lang"]),
+        "document": document,
+        "check": _check(ds, str(row["claim"]), lang),
+    }
+
+
+def _event_note(ds: Dataset, event_id: str, lang: str) -> dict:
+    row = ds.events.loc[ds.events["event_id"] == event_id].iloc[0]
+    document = _document(ds, str(row["document_id"]), lang)
+    return {
+        "id": event_id,
+        "anchor": anchor(event_id),
+        "what": event_text(row, lang),
+        "subject": "",
+        "quantity": fmt.date(row["date"], str(row["date_precision"]), lang),
+        "excerpt": str(row["excerpt"]),
+        "excerpt_translated": _translated(row, "excerpt", lang, document["lang"]),
+        "document": document,
+        "check": _check(ds, f"{EVENT_PREFIX}{event_id}", lang),
+    }
+
+
+def _context_note(ds: Dataset, series_name: str, lang: str) -> dict:
+    from .context import load_context
+
+    series = load_context(series_name, ds.data_dir)
+    return {
+        "id": f"{CONTEXT_PREFIX}{series_name}",
+        "anchor": anchor(f"{CONTEXT_PREFIX}{series_name}"),
+        "what": t(f"context.{series_name}.name", lang),
+        "citation": series.citation(),
+        "caveat": t(f"context.{series_name}.caveat", lang),
+        "url": _text(series.origin.get("url")),
+    }
+
+
+def notes(ds: Dataset, ids: Iterable[str], lang: str) -> list[dict[str, Any]]:
+    """The evidence notes of ``ids`` (figure, event and ``ctx-`` ids), in that order.
+
+    Raises
+    ------
+    KeyError
+        For an id the data do not hold.
+    """
+    check_language(lang)
+    figures = ds.figures.assign(claim=claim_keys(ds.figures))
+    known_figures = set(figures["figure_id"].astype(str))
+    known_events = set(ds.events["event_id"].astype(str))
+    out = []
+    for evidence_id in dict.fromkeys(ids):
+        if evidence_id in known_figures:
+            out.append(_figure_note(ds, figures, evidence_id, lang))
+        elif evidence_id in known_events:
+            out.append(_event_note(ds, evidence_id, lang))
+        elif evidence_id.startswith(CONTEXT_PREFIX):
+            out.append(_context_note(ds, evidence_id[len(CONTEXT_PREFIX) :], lang))
+        else:
+            raise KeyError(f"no figure, event or context series '{evidence_id}' in the data")
+    return out
+
+
+def notes_html(ds: Dataset, ids: Iterable[str], lang: str) -> str:
+    """The page's evidence section: one note per id, each excerpt once."""
+    from .site import environment
+
+    return (
+        environment()
+        .get_template("evidence.html.j2")
+        .render(
+            notes=notes(ds, ids, lang),
+            lang=lang,
+            colon=t("punct.colon", lang),
+            strings={
+                key: t(f"evidence.{key}", lang)
+                for key in (
+                    "heading",
+                    "intro",
+                    "translation",
+                    "pending",
+                    "document",
+                    "primary",
+                    "explanation",
+                    "no_source",
+                    "citation",
+                    "caveat",
+                    "title_translated",
+                )
+            },
+        )
+    )
