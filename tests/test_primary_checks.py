@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from conftest import read_rows, write_rows
@@ -128,3 +130,26 @@ def test_a_verdict_needs_its_source(data_copy):
 def test_event_match_must_have_the_events_date(data_copy):
     _edit_check(data_copy, "event|E007", "primary_value", "2024-06-07")
     assert any("is not the event's date 2024-05" in p for _, p in _errors(data_copy))
+
+
+def test_explanations_are_translated_with_each_languages_typography():
+    checks = load_primary_checks()
+    for column in ("explanation_fr", "explanation_ar"):
+        assert checks[column].notna().all(), column
+    for row in checks.itertuples():
+        fr, ar = row.explanation_fr, row.explanation_ar
+        assert fr != row.explanation and ar != row.explanation, row.claim
+        # French: a narrow no-break space before : ; ! ? and inside « », decimal comma.
+        assert not re.search(r"[^\u202f][;:!?](\s|$)", fr), (row.claim, fr)
+        assert not re.search(r"«[^\u202f]|[^\u202f]»", fr), (row.claim, fr)
+        assert not re.search(r"\d\.\d", fr), (row.claim, fr)
+        # Arabic: Arabic punctuation, no space before a colon, Western digits.
+        assert ";" not in ar and " :" not in ar, (row.claim, ar)
+        assert not re.search(r",(?!\d)|(?<!\d),", ar), (row.claim, ar)
+        assert not re.search(r"[٠-٩]", ar), (row.claim, ar)
+        # The figures and dates of the explanation survive the translation.
+        for number in re.findall(r"\d+", row.explanation):
+            assert number in fr.replace("\u202f", "") and number in ar.replace(",", ""), (
+                row.claim,
+                number,
+            )
