@@ -35,6 +35,18 @@ def test_period_years():
     assert figures.loc["F022", "period_start"] is pd.NA  # the document gives no period
 
 
+def test_context_from_marks_what_the_document_does_not_state():
+    figures = load_figures().set_index("figure_id")
+    assert list(figures["geography_from"].cat.categories) == ["document", "primary_source"]
+    # HTI's 2020 figures: the year is the document's, "United States" the report's scope.
+    assert figures.loc["F005", "period_from"] == "document"
+    assert figures.loc["F005", "geography_from"] == "primary_source"
+    assert figures.loc["F013", "geography_from"] == "document"  # "the Philippine police"
+    for column in ("period", "geography"):
+        stated = figures[column].notna()
+        assert (figures[f"{column}_from"].notna() == stated).all(), column
+
+
 def test_lower_bounds_keep_their_qualifier():
     figures = load_figures().set_index("figure_id")
     assert figures.loc["F013", "value"] == 1470

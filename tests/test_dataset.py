@@ -20,8 +20,8 @@ from tspolicy.data import load_events, load_figures, load_metrics, load_sources
 #: victim story (004) are left out of the dataset on purpose: they are named only by the
 #: numeral here, never with their context.
 LEFT_OUT = {
-    ("ar-oped-ijm-philippines", 3921): "bill number H.R.3921 (an identifier; in the events' text)",
-    ("ar-oped-ijm-philippines", 1829): "bill number S.1829 (an identifier; in the events' text)",
+    ("ar-oped-ijm-philippines", 3921): "bill number H.R.3921 (an identifier, in primary_checks)",
+    ("ar-oped-ijm-philippines", 1829): "bill number S.1829 (an identifier, in primary_checks)",
     ("fr-news-guardian-meta", 12): "personal detail of a victim's story: not data",
     ("fr-news-guardian-meta", 28): "personal detail of a victim's story: not data",
     ("fr-news-guardian-meta", 40): "personal detail of a victim's story: not data",

@@ -303,6 +303,29 @@ def test_bad_period(data_copy, edit):
     )
 
 
+@pytest.mark.parametrize(
+    ("figure", "column", "value", "field", "contains"),
+    [
+        # A filled geography must say where it comes from…
+        ("F012", "geography_from", "", "geography_from", "'Philippines' is filled but"),
+        # …and an empty period cannot claim to come from anywhere.
+        ("F001", "period_from", "document", "period_from", "but period is empty"),
+        ("F005", "geography_from", "guess", "geography_from", "not an allowed geography_from"),
+    ],
+)
+def test_period_and_geography_say_where_they_come_from(
+    data_copy, edit, figure, column, value, field, contains
+):
+    edit(data_copy, "figures", figure, column, value)
+    find(
+        validate(data_copy),
+        file="figures.csv",
+        field=field,
+        contains=contains,
+        row=figure_row(figure),
+    )
+
+
 def test_impossible_period(data_copy, edit):
     edit(data_copy, "figures", "F005", "period", "2020-21")
     find(

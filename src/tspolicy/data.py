@@ -513,6 +513,8 @@ def load_figures(data_dir: str | Path | None = None) -> pd.DataFrame:
         ``value`` as ``Float64``; ``vague`` as ``boolean``; ``qualifier``, ``unit``,
         ``metric``, ``subject``, ``document_id`` as categoricals; plus ``period_start`` and
         ``period_end``, the years of ``period`` as ``Int64`` (``<NA>`` where open or unstated).
+        ``period_from`` and ``geography_from`` (categoricals of ``document`` and
+        ``primary_source``) say where a stated period or geography comes from.
     """
     figures = _read("figures", data_dir)
     start, end = _period_years(figures["period"])

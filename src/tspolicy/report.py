@@ -227,7 +227,7 @@ class Report:
                 label,
                 t(f"verdict.{check_row.verdict}", lang),
                 source,
-                str(check_row.explanation),
+                str(getattr(check_row, "explanation" if lang == "en" else f"explanation_{lang}")),
             ]
             rows.append(
                 "| " + " | ".join(escape_markdown(c).replace("\n", " ") for c in cells) + " |"

@@ -728,6 +728,7 @@ def _check_figures(
                 f"period '{r['period']}' holds an impossible month or day",
                 "write years as 2020, months as 2022-09, an interval as 2022-01/2022-09",
             )
+        _check_context_from(report, table, row, r)
         if not (table.good(row, "value") and table.good(row, "unit")):
             continue
         if table.good(row, "qualifier") and not _check_vague(report, table, row, r):
@@ -760,6 +761,35 @@ def _check_figures(
             )
         if table.good(row, "excerpt"):
             _check_states_value(report, table, row, r, value, ranked_subjects)
+
+
+#: Columns saying where a figure's period and geography come from (document or primary source).
+CONTEXT_FROM = {"period": "period_from", "geography": "geography_from"}
+
+
+def _check_context_from(report: Report, table: _Table, row: int, r: dict[str, str]) -> None:
+    """A filled period or geography says where it comes from; an empty one says nothing."""
+    for name, origin in CONTEXT_FROM.items():
+        if name not in r or origin not in r or not table.good(row, origin):
+            continue
+        value, source = r[name].strip(), r[origin].strip()
+        if value and not source:
+            report.error(
+                table.file,
+                row,
+                origin,
+                f"{name} '{value}' is filled but {origin} is empty",
+                f"write document when the document states the {name}, primary_source when it "
+                f"is taken from the primary source (and say so in note), or empty the {name}",
+            )
+        elif source and not value:
+            report.error(
+                table.file,
+                row,
+                origin,
+                f"{origin} is '{source}' but {name} is empty",
+                f"empty {origin}: it says where a {name} comes from, and there is none",
+            )
 
 
 def _check_vague(report: Report, table: _Table, row: int, r: dict[str, str]) -> bool:
