@@ -373,7 +373,7 @@ def test_non_utf8_file(data_copy):
     french_only = "\n".join(
         line for line in text.splitlines() if "fr-" in line or line.startswith("figure_id")
     )
-    (data_copy / "figures.csv").write_bytes((french_only + "\n").encode("cp1252"))
+    (data_copy / "figures.csv").write_bytes((french_only + "\n").encode("cp1252", "replace"))
     problem = find(validate(data_copy), file="figures.csv", field=None, contains="not UTF-8")
     assert problem.row is not None and problem.row > 1
     assert "iconv" in problem.fix
@@ -645,3 +645,54 @@ def test_a_rounded_figure_matches_at_the_precision_of_its_wording(data_copy, edi
         assert problems == []
     else:
         assert len(problems) == 1 and "stated to the nearest 100,000" in problems[0].problem
+
+
+@pytest.mark.parametrize(
+    ("table", "row_id", "column"),
+    [
+        ("figures", "F013", "excerpt_ar"),  # an Arabic document
+        ("events", "E001", "excerpt_ar"),
+        ("sources", "fr-news-guardian-meta", "title_fr"),
+    ],
+)
+def test_no_translation_into_the_documents_own_language(data_copy, edit, table, row_id, column):
+    edit(data_copy, table, row_id, column, "copie")
+    find(validate(data_copy), file=f"{table}.csv", field=column, contains="needs no translation")
+
+
+def test_a_translation_keeps_the_number(data_copy, edit):
+    edit(data_copy, "figures", "F013", "excerpt_fr", "plus de 1 407 victimes")
+    find(
+        validate(data_copy),
+        file="figures.csv",
+        field="excerpt_fr",
+        contains="does not contain the number 1470",
+    )
+
+
+def test_a_translation_keeps_a_rank_stated_by_order(data_copy, edit):
+    edit(data_copy, "figures", "F033", "excerpt_ar", "يليه سنابشات ثم إنستغرام")
+    find(validate(data_copy), file="figures.csv", field="excerpt_ar", contains="rank 3")
+
+
+def test_a_vague_word_is_translated_as_a_word(data_copy, edit):
+    edit(data_copy, "figures", "F002", "excerpt_fr", "a aidé 200 enfants")
+    find(validate(data_copy), file="figures.csv", field="excerpt_fr", contains="no vague word")
+
+
+def test_every_excerpt_is_translated_into_the_two_other_languages():
+    """The shipped data: each figure and event excerpt has its two translations."""
+    from tspolicy.data import load_dataset
+
+    ds = load_dataset()
+    languages = dict(zip(ds.sources["document_id"], ds.sources["language"], strict=True))
+    for table in (ds.figures, ds.events):
+        for record in table.to_dict("records"):
+            own = languages[record["document_id"]]
+            for lang in ("en", "fr", "ar"):
+                text = record[f"excerpt_{lang}"]
+                filled = isinstance(text, str) and bool(text.strip())
+                assert filled is (lang != own), (
+                    record.get("figure_id", record.get("event_id")),
+                    lang,
+                )

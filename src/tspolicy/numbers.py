@@ -42,7 +42,8 @@ _CARDINAL_WORDS: list[tuple[re.Pattern[str], tuple[float, ...]]] = [
     (re.compile(r"\b(?:five|cinq)\b", re.I), (5,)),
     (re.compile(r"\b(?:ten|dix)\b", re.I), (10,)),
     (re.compile(r"\b(?:twenty|vingt)\b", re.I), (20,)),
-    (re.compile(r"\b(?:two decades|deux décennies)\b", re.I), (20,)),
+    # "two decades", "the last two decades", "les deux dernières décennies"
+    (re.compile(r"\b(?:two (?:\w+ )?decades|deux (?:\w+ )?décennies)\b", re.I), (20,)),
     # Arabic duals: عامين/سنتين "two years", عقدين "two decades" (2 decades = 20 years).
     (re.compile(r"(?:عامين|سنتين)"), (2,)),
     (re.compile(r"عقدين"), (2, 20)),

@@ -29,6 +29,7 @@ from .data import (
     delimiter_problem,
     parse_records,
 )
+from .i18n import LANGUAGES
 from .numbers import VAGUE, stated_step
 
 #: A data table larger than this is refused before it is read: the tables hold hand-curated
@@ -525,6 +526,7 @@ def _check_curation(report: Report, tables: dict[str, _Table]) -> None:
     if sources is not None and origins is not None:
         known = {r["origin_id"] for _, r in origins.rows()}
         for row, record in sources.rows():
+            _check_translations(report, sources, row, record, documents, "title")
             if sources.good(row, "origin") and record["origin"] not in known:
                 _unknown(
                     report,
@@ -697,6 +699,7 @@ def _check_figures(
     for row, r in records:
         if _check_document_link(report, table, row, r, documents):
             _check_excerpt(report, table, row, r, texts)
+            _check_translations(report, table, row, r, documents, "excerpt")
         metric, unit = r["metric"], r["unit"]
         if units is not None and table.good(row, "metric"):
             if metric not in units:
@@ -761,6 +764,11 @@ def _check_figures(
             )
         if table.good(row, "excerpt"):
             _check_states_value(report, table, row, r, value, ranked_subjects)
+        for lang in LANGUAGES:
+            if r.get(f"excerpt_{lang}", "").strip():
+                _check_states_value(
+                    report, table, row, r, value, ranked_subjects, f"excerpt_{lang}"
+                )
 
 
 #: Columns saying where a figure's period and geography come from (document or primary source).
@@ -832,17 +840,26 @@ def _check_states_value(
     r: dict[str, str],
     value: float,
     ranked_subjects: set[str],
+    column: str = "excerpt",
 ) -> None:
-    excerpt = r["excerpt"]
+    excerpt = r[column]
+    what = "the excerpt" if column == "excerpt" else f"{column} (a translation)"
     if r["unit"] == "rank":
-        position = numbers.position_in_order(excerpt, r["subject"], ranked_subjects)
+        lang = column.rsplit("_", 1)[1] if column != "excerpt" else None
+        forms = _subject_forms(ranked_subjects, lang)
+        positions = {
+            numbers.position_in_order(excerpt, form, forms)
+            for form, subject in forms.items()
+            if subject == r["subject"]
+        }
+        position = value if value in positions else None
         if numbers.states_value(excerpt, value, rank=True) or position == value:
             return
         report.error(
             table.file,
             row,
-            "excerpt",
-            f"the excerpt does not state rank {r['value']} of {r['subject']}",
+            column,
+            f"{what} does not state rank {r['value']} of {r['subject']}",
             "quote the phrase with the ordinal ('second', 'المرتبة الثانية'), the superlative "
             "('the most used') or the list that gives the order",
         )
@@ -851,12 +868,54 @@ def _check_states_value(
         report.error(
             table.file,
             row,
-            "excerpt",
-            f"the excerpt does not contain the number {r['value']} "
+            column,
+            f"{what} does not contain the number {r['value']} "
             "(in any digit script, grouping or wording)",
             "quote the phrase that states the number, or correct the value "
             "(values are in base units: '73,3 millions' is 73300000)",
         )
+
+
+def _subject_forms(subjects: set[str], lang: str | None) -> dict[str, str]:
+    """How the subjects may be written in a text: their keys and, in a translation into
+    ``lang``, their names in that language (form → subject)."""
+    from .i18n import name
+
+    forms = {subject: subject for subject in subjects}
+    if lang:
+        forms.update({name("subject", subject, lang): subject for subject in subjects})
+    return forms
+
+
+def _check_translations(
+    report: Report, table: _Table, row: int, r: dict[str, str], documents: dict | None, field: str
+) -> None:
+    """A translation column is empty in the document's own language (the original is the
+    text), and a translation of an excerpt keeps its number or its vague word."""
+    own = (documents or {}).get(r["document_id"], {}).get("language")
+    for lang in LANGUAGES:
+        column = f"{field}_{lang}"
+        if column not in r or not r[column].strip():
+            continue
+        if lang == own:
+            report.error(
+                table.file,
+                row,
+                column,
+                f"{column} is filled, but the document is in {lang}: its {field} is the "
+                "original and needs no translation",
+                f"leave {column} empty",
+            )
+        elif r.get("qualifier") == VAGUE and not numbers.vague_words(r[column]):
+            report.error(
+                table.file,
+                row,
+                column,
+                f"the excerpt states no number (qualifier vague), but {column} holds no "
+                "vague word",
+                "translate the word as a word ('hundreds', 'des centaines', 'مئات'), never as "
+                "a number",
+            )
 
 
 _DATE_FORMS = {"year": r"\d{4}", "month": r"\d{4}-\d{2}", "day": r"\d{4}-\d{2}-\d{2}"}
@@ -868,6 +927,7 @@ def _check_events(
     for row, r in table.rows():
         if _check_document_link(report, table, row, r, documents):
             _check_excerpt(report, table, row, r, texts)
+            _check_translations(report, table, row, r, documents, "excerpt")
         date, precision = r["date"], r["date_precision"]
         if table.good(row, "date") and table.good(row, "date_precision"):
             if not re.fullmatch(_DATE_FORMS[precision], date):
