@@ -32,8 +32,13 @@ def context():
     }
 
 
-def _render(topic, ds, lang, context):
-    return narrative(topic, ds, lang=lang, **(context if topic in CONTEXT_TOPICS else {}))
+REF = re.compile(r'<sup class="ref">.*?</sup>')
+
+
+def _render(topic, ds, lang, context, refs=False):
+    """The narrative; without its evidence links (``[F013]``) unless ``refs``."""
+    text = narrative(topic, ds, lang=lang, **(context if topic in CONTEXT_TOPICS else {}))
+    return text if refs else REF.sub("", text)
 
 
 #: A number as each locale writes it: grouping, decimal mark, and an optional scale word.
@@ -295,3 +300,28 @@ def test_the_share_says_of_what_and_cites_only_the_documents_that_state_it(lang,
     overview = narrative("overview", ds, lang=lang, **context)
     sentence = overview.split(base, 1)[1].split(")", 1)[0]
     assert sentence.rsplit("(", 1)[1].replace("، ", ", ").split(", ") == stating
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("topic", TOPICS)
+def test_every_large_number_links_to_its_evidence(dataset, context, topic, lang):
+    """A figure's or a context series' number is followed by its evidence link."""
+    from tspolicy.evidence import cited
+
+    html = numbers.normalize_digits(_render(topic, dataset, lang, context, refs=True))
+    text = REF.sub("\u27e6ref\u27e7", html)  # each link as one marker, its ids out of the way
+    sourced = {float(v) for v in dataset.figures["value"].dropna()}
+    sourced |= {float(v) for v in context["ncmec"].frame["reports_received"]}
+    sourced = {v for v in sourced if v >= 100} | {6_081_200.0}
+    linked = 0
+    for match in LOCALE_NUMBER[lang].finditer(text):
+        value = stated_numbers(match.group(), lang)[0][1]
+        if value not in sourced:
+            continue
+        after = text[match.end() : match.end() + 40]
+        assert "\u27e6ref\u27e7" in after, f"{match.group()!r} has no evidence link: {after!r}"
+        linked += 1
+    ids = cited(html)
+    known = {*dataset.figures["figure_id"], *dataset.events["event_id"]}
+    assert all(i in known or i.startswith("ctx-") for i in ids), ids
+    assert ids or (topic == "sources" and not linked)

@@ -40,7 +40,7 @@ from .groups import CONTENT, ENFORCEMENT, RANK, SHARE
 
 CACHE_DIR = ".cache"
 #: Bump when the build's output format changes, to rebuild every page once.
-FORMAT = "1"
+FORMAT = "2"
 #: Metrics a report reads; None: every table of the dataset.
 REPORT_METRICS: dict[str, set[str] | None] = {
     "platform_shares": {SHARE, RANK},
@@ -93,6 +93,9 @@ def data_view(report: str, data_dir: str | Path | None = None) -> dict[str, str]
         view[name] = _sha(path.read_bytes()) if path.is_file() else "missing"
 
     whole("datapackage.json")
+    # Every page's evidence notes name documents (titles, kinds) and subjects.
+    whole("sources.csv")
+    whole("subjects.csv")
     if metrics is None:
         for name in (
             "origins.csv",
@@ -101,6 +104,7 @@ def data_view(report: str, data_dir: str | Path | None = None) -> dict[str, str]
             "metrics.csv",
             "events.csv",
             "primary_checks.csv",
+            "subjects.csv",
         ):
             whole(name)
     elif metrics:
@@ -120,6 +124,14 @@ def data_view(report: str, data_dir: str | Path | None = None) -> dict[str, str]
             view[name] = _sha(_canonical(header, keep))
     if report == "timeline":
         whole("events.csv")
+        path = root / "primary_checks.csv"  # the events' own checks, for their notes
+        try:
+            header, rows = _rows(path)
+            index = header.index("claim")
+            keep = [r for r in rows if len(r) > index and r[index].startswith("event|")]
+            view["primary_checks.csv"] = _sha(_canonical(header, keep))
+        except (OSError, ValueError, UnicodeDecodeError, csv.Error):
+            whole("primary_checks.csv")
     for name in REPORT_CONTEXT.get(report, ()):
         whole(name)
     return view

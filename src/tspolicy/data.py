@@ -58,6 +58,8 @@ class Dataset:
     events: pd.DataFrame
     primary_checks: pd.DataFrame
     origins: pd.DataFrame
+    #: The subject vocabulary: ``subject`` and its ``label_en``, ``label_fr``, ``label_ar``.
+    subjects: pd.DataFrame | None = None
     #: The folder the tables were read from (context series beside them are read from it too).
     data_dir: Path | None = None
 
@@ -514,13 +516,26 @@ def load_figures(data_dir: str | Path | None = None) -> pd.DataFrame:
         ``metric``, ``subject``, ``document_id`` as categoricals; plus ``period_start`` and
         ``period_end``, the years of ``period`` as ``Int64`` (``<NA>`` where open or unstated).
         ``period_from`` and ``geography_from`` (categoricals of ``document`` and
-        ``primary_source``) say where a stated period or geography comes from.
+        ``primary_source``) say where a stated period or geography comes from;
+        ``subject_en``, ``subject_fr``, ``subject_ar`` the subject's name in each language
+        (from ``subjects.csv``; ``<NA>`` while a translation is pending).
     """
     figures = _read("figures", data_dir)
     start, end = _period_years(figures["period"])
     figures.insert(figures.columns.get_loc("period") + 1, "period_start", start)
     figures.insert(figures.columns.get_loc("period_start") + 1, "period_end", end)
+    # The subject's name in each language, from subjects.csv (<NA> while pending).
+    subjects = load_subjects(data_dir).set_index("subject")
+    keys = figures["subject"].astype(str)
+    for position, lang in enumerate(("en", "fr", "ar"), start=1):
+        names = keys.map(subjects[f"label_{lang}"].to_dict()).astype("string")
+        figures.insert(figures.columns.get_loc("subject") + position, f"subject_{lang}", names)
     return figures
+
+
+def load_subjects(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Load ``subjects.csv``: each subject's name in en, fr and ar (empty while pending)."""
+    return _read("subjects", data_dir)
 
 
 def load_metrics(data_dir: str | Path | None = None) -> pd.DataFrame:
@@ -572,5 +587,6 @@ def load_dataset(data_dir: str | Path | None = None) -> Dataset:
         events=load_events(data_dir),
         primary_checks=load_primary_checks(data_dir),
         origins=load_origins(data_dir),
+        subjects=load_subjects(data_dir),
         data_dir=paths.data_dir(data_dir),
     )

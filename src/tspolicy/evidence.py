@@ -24,7 +24,7 @@ import pandas as pd
 from . import formatting as fmt
 from .corroborate import EVENT_PREFIX, claim_keys
 from .data import Dataset
-from .i18n import DIRECTION, check_language, event_text, metric_text, name, t
+from .i18n import DIRECTION, check_language, event_text, metric_text, name, subject_name, t
 
 #: The prefix of an evidence note's HTML id: ``ev-F013``, ``ev-E005``, ``ev-ctx-…``.
 ANCHOR = "ev-"
@@ -131,7 +131,7 @@ def _figure_note(ds: Dataset, figures: pd.DataFrame, figure_id: str, lang: str) 
         "id": figure_id,
         "anchor": anchor(figure_id),
         "what": metric_text(ds.metrics, str(row["metric"]), "label", lang),
-        "subject": name("subject", str(row["subject"]), lang),
+        "subject": subject_name(figures, str(row["subject"]), lang),
         "quantity": fmt.quantity(value, str(row["qualifier"]), str(row["unit"]), lang),
         "excerpt": str(row["excerpt"]),
         "excerpt_translated": _translated(row, "excerpt", lang, document["lang"]),

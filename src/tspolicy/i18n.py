@@ -67,6 +67,22 @@ def name(kind: str, value: str, lang: str) -> str:
     return entry[lang] if entry else value
 
 
+def subject_name(figures: pd.DataFrame, subject: str, lang: str) -> str:
+    """A subject's name in ``lang``, from the ``subject_<lang>`` column the loader adds to
+    the figures (from ``data/subjects.csv``).
+
+    While a translation is pending the subject's key is shown with "translation pending"
+    in the page's language — never an English name passed off as French or Arabic.
+    """
+    check_language(lang)
+    column = f"subject_{lang}"
+    names = figures.loc[figures["subject"].astype(str) == subject, column] if len(figures) else []
+    text = names.iloc[0] if len(names) else None
+    if isinstance(text, str) and text.strip():
+        return text
+    return t("i18n.pending_name", lang, name=subject)
+
+
 def metric_text(metrics: pd.DataFrame, metric: str, field: str, lang: str) -> str:
     """Return a metric's ``label`` or ``caveat`` in ``lang`` (from ``data/metrics.csv``)."""
     check_language(lang)

@@ -31,7 +31,7 @@ from .context import CHILD_ENDANGERMENT, ContextSeries, meta_sum
 from .corroborate import claim_keys, corroborate, document_origins
 from .data import Dataset
 from .evidence import CONTEXT_PREFIX, ref
-from .i18n import check_language, event_text, join, metric_text, name, t
+from .i18n import check_language, event_text, join, metric_text, name, subject_name, t
 from .numbers import VAGUE
 
 TOPICS = ("overview", "platform_shares", "enforcement", "content_counts", "sources", "timeline")
@@ -76,7 +76,7 @@ def _statement(rows: pd.DataFrame, lang: str) -> dict[str, Any]:
     """A claim's agreed statement, formatted, with its documents and primary source."""
     row = charts._consensus(rows)
     return {
-        "subject": name("subject", str(row["subject"]), lang),
+        "subject": subject_name(rows, str(row["subject"]), lang),
         "quantity": fmt.quantity(
             float(row["value"]), str(row["qualifier"]), str(row["unit"]), lang
         ),
@@ -120,7 +120,7 @@ def _platform_shares(ds: Dataset, lang: str, year: int | str | None = 2020, **_:
         platforms.append(
             {
                 "rank_value": float(charts._consensus(ranks)["value"]) if len(ranks) else 99.0,
-                "subject": name("subject", str(subject), lang),
+                "subject": subject_name(group, str(subject), lang),
                 "rank": fmt.value(charts._consensus(ranks)["value"], "rank", lang)
                 if len(ranks)
                 else "",
@@ -168,7 +168,7 @@ def _enforcement(
             )
     starts = rows["period_start"].dropna()
     return {
-        "organisation": name("subject", charts._single(rows["subject"]), lang),
+        "organisation": subject_name(rows, charts._single(rows["subject"]), lang),
         "country": name("country", charts._single(rows["geography"]), lang),
         "start": str(int(starts.min())) if len(starts) else "",
         "outcomes": outcomes,
@@ -292,7 +292,7 @@ def _sources(ds: Dataset, lang: str, **_: Any) -> dict:
     corroborated = [
         {
             "label": metric_text(ds.metrics, c.metric, "label", lang),
-            "subject": name("subject", c.subject, lang),
+            "subject": subject_name(ds.figures, c.subject, lang),
             "statements": join(_statements(mentions[mentions["claim"] == c.claim], lang), lang),
             "refs": ref(c.figure_ids, lang),
             "status": str(c.status),

@@ -23,7 +23,7 @@ from .context import load_context
 from .data import Dataset, load_dataset
 from .evidence import cited, notes_html
 from .figurehtml import figure_html
-from .i18n import metric_text, name, t
+from .i18n import metric_text, subject_name, t
 from .narrative import escape_markdown, narrative
 from .parameters import assigned_names, check, spec
 
@@ -217,7 +217,7 @@ class Report:
             else:
                 mention = figures[figures["claim"] == claim].iloc[0]
                 metric = metric_text(ds.metrics, str(mention["metric"]), "label", lang)
-                label = f"{metric} — {name('subject', str(mention['subject']), lang)}"
+                label = f"{metric} — {subject_name(figures, str(mention['subject']), lang)}"
             source = " — ".join(
                 str(v)
                 for v in (check_row.primary_source, check_row.publisher)

@@ -39,7 +39,7 @@ MAX_TABLE_BYTES = 10 * 1024 * 1024
 MAX_EXCERPT_CHARS = 200
 #: The tables the package must describe, checked first and in this order; any other table
 #: it describes (the context series) is checked against its schema after them.
-TABLES = ("origins", "sources", "metrics", "figures", "events", "primary_checks")
+TABLES = ("origins", "sources", "metrics", "subjects", "figures", "events", "primary_checks")
 VERDICTS_WITH_VALUE = frozenset({"matches", "differs_in_value"})
 COUNT_UNITS = frozenset({"people", "cases", "items", "votes", "sources", "years"})
 
@@ -550,8 +550,26 @@ def _check_curation(report: Report, tables: dict[str, _Table]) -> None:
                     "document links and excerpts not checked: sources.csv could not be read",
                     "fix sources.csv first",
                 )
+    subjects = None
+    if "subjects" in ready:
+        subjects = {}
+        for row, record in ready["subjects"].rows():
+            subjects[record["subject"]] = {
+                lang: record.get(f"label_{lang}", "").strip() for lang in LANGUAGES
+            }
+            if not any(record.get(f"label_{lang}", "").strip() for lang in LANGUAGES):
+                report.error(
+                    ready["subjects"].file,
+                    row,
+                    "label_en",
+                    f"subject '{record['subject']}' has no name in any language",
+                    "write its name in at least one of label_en, label_fr, label_ar; the "
+                    "others may stay empty until a reader of that language writes them",
+                )
     if "figures" in ready:
-        _check_figures(report, ready["figures"], documents if sources else None, units, texts)
+        _check_figures(
+            report, ready["figures"], documents if sources else None, units, texts, subjects
+        )
     if "events" in ready:
         _check_events(report, ready["events"], documents if sources else None, texts)
     if "primary_checks" in ready:
@@ -685,6 +703,7 @@ def _check_figures(
     documents: dict | None,
     units: dict[str, str] | None,
     texts: dict[str, str],
+    subjects: dict[str, dict[str, str]] | None = None,
 ) -> None:
     if units is None:
         report.skip(
@@ -701,6 +720,18 @@ def _check_figures(
             _check_excerpt(report, table, row, r, texts)
             _check_translations(report, table, row, r, documents, "excerpt")
         metric, unit = r["metric"], r["unit"]
+        if subjects is not None and table.good(row, "subject") and r["subject"] not in subjects:
+            _unknown(
+                report,
+                table,
+                row,
+                "subject",
+                "unknown subject",
+                r["subject"],
+                subjects,
+                "use a subject from subjects.csv, or add it there with its name in the "
+                "languages you write (the others are marked pending)",
+            )
         if units is not None and table.good(row, "metric"):
             if metric not in units:
                 _unknown(
@@ -766,9 +797,8 @@ def _check_figures(
             _check_states_value(report, table, row, r, value, ranked_subjects)
         for lang in LANGUAGES:
             if r.get(f"excerpt_{lang}", "").strip():
-                _check_states_value(
-                    report, table, row, r, value, ranked_subjects, f"excerpt_{lang}"
-                )
+                forms = _subject_forms(ranked_subjects, lang, subjects or {})
+                _check_states_value(report, table, row, r, value, forms, f"excerpt_{lang}")
 
 
 #: Columns saying where a figure's period and geography come from (document or primary source).
@@ -839,14 +869,22 @@ def _check_states_value(
     row: int,
     r: dict[str, str],
     value: float,
-    ranked_subjects: set[str],
+    ranked_subjects: set[str] | dict[str, str],
     column: str = "excerpt",
 ) -> None:
+    """Check that ``r[column]`` (the excerpt, or a translation of it) states the value.
+
+    ``ranked_subjects``: the subjects that have ranks, or a mapping from the ways they are
+    written in the text to the subject (for a translation, their names in its language).
+    """
     excerpt = r[column]
     what = "the excerpt" if column == "excerpt" else f"{column} (a translation)"
     if r["unit"] == "rank":
-        lang = column.rsplit("_", 1)[1] if column != "excerpt" else None
-        forms = _subject_forms(ranked_subjects, lang)
+        forms = (
+            ranked_subjects
+            if isinstance(ranked_subjects, dict)
+            else {subject: subject for subject in ranked_subjects}
+        )
         positions = {
             numbers.position_in_order(excerpt, form, forms)
             for form, subject in forms.items()
@@ -876,14 +914,13 @@ def _check_states_value(
         )
 
 
-def _subject_forms(subjects: set[str], lang: str | None) -> dict[str, str]:
-    """How the subjects may be written in a text: their keys and, in a translation into
-    ``lang``, their names in that language (form → subject)."""
-    from .i18n import name
-
+def _subject_forms(
+    subjects: set[str], lang: str, names: dict[str, dict[str, str]]
+) -> dict[str, str]:
+    """How the subjects may be written in a translation into ``lang``: their keys and their
+    names in that language from subjects.csv (form → subject)."""
     forms = {subject: subject for subject in subjects}
-    if lang:
-        forms.update({name("subject", subject, lang): subject for subject in subjects})
+    forms.update({names[s][lang]: s for s in subjects if names.get(s, {}).get(lang)})
     return forms
 
 
@@ -911,8 +948,7 @@ def _check_translations(
                 table.file,
                 row,
                 column,
-                f"the excerpt states no number (qualifier vague), but {column} holds no "
-                "vague word",
+                f"the excerpt states no number (qualifier vague), but {column} holds no vague word",
                 "translate the word as a word ('hundreds', 'des centaines', 'مئات'), never as "
                 "a number",
             )
