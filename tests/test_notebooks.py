@@ -245,3 +245,21 @@ def test_papermill_cli_takes_a_list_parameter_with_p(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     text = _outputs_text(nbformat.read(out, as_version=4))
     assert "Instagram" in text and "Facebook" not in text
+
+
+def test_papermill_cli_data_dir_not_a_path_is_a_message(tmp_path):
+    result = subprocess.run(
+        [
+            str(PAPERMILL),
+            str(paths.NOTEBOOKS_DIR / NOTEBOOKS["timeline"]),
+            str(tmp_path / "o.ipynb"),
+            *("-p", "data_dir", "5", "--cwd", str(paths.NOTEBOOKS_DIR), "--no-progress-bar"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    text = result.stdout + result.stderr
+    assert "50_timeline.ipynb: parameter 'data_dir' = 5 is not a folder" in text
+    assert "TypeError" not in text

@@ -137,6 +137,16 @@ def defaults(report: str) -> dict[str, Any]:
     return {p.name: p.default for p in spec(report)}
 
 
+def check_data_dir(report: str, data_dir: Any) -> None:
+    """Reject a ``data_dir`` that is not a path (papermill's ``-p data_dir 5`` gives 5)
+    before anything is loaded from it."""
+    if data_dir is not None and not isinstance(data_dir, str):
+        raise ParameterError(
+            f"{NOTEBOOKS.get(report, report)}: parameter 'data_dir' = {echo(data_dir)} is not "
+            "a folder; write a path in quotes, or None for the repository's data/"
+        )
+
+
 def check(report: str, values: Mapping[str, Any], dataset: Dataset) -> dict[str, Any]:
     """Return the full parameter set of ``report``, or raise ParameterError.
 
@@ -164,11 +174,7 @@ def check(report: str, values: Mapping[str, Any], dataset: Dataset) -> dict[str,
             f"its parameters are: {', '.join(known)}"
         )
     result = {**defaults(report), **values}
-    if result["data_dir"] is not None and not isinstance(result["data_dir"], str):
-        raise ParameterError(
-            f"{notebook}: parameter 'data_dir' = {echo(result['data_dir'])} is not a folder; "
-            "write a path in quotes, or None for the repository's data/"
-        )
+    check_data_dir(report, result["data_dir"])
     for parameter in known.values():
         value = result[parameter.name]
         whole = isinstance(parameter.default, int) and not isinstance(parameter.default, bool)

@@ -25,7 +25,7 @@ from .evidence import cited, notes_html
 from .figurehtml import figure_html
 from .i18n import metric_text, subject_name, t
 from .narrative import escape_markdown, narrative
-from .parameters import assigned_names, check, spec
+from .parameters import assigned_names, check, check_data_dir, spec
 
 #: The chart each report shows by default.
 DEFAULT_CHART = {
@@ -259,5 +259,6 @@ def start(report_name: str, namespace: Mapping[str, Any]) -> Report:
     for unknown in sorted(set(_injected_names(namespace)) - set(declared)):
         given[unknown] = namespace.get(unknown)
     data_dir = given.get("data_dir")
+    check_data_dir(report_name, data_dir)
     dataset = load_dataset(data_dir)
     return Report(report_name, check(report_name, given, dataset), dataset)
