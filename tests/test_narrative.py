@@ -298,7 +298,7 @@ def test_the_share_says_of_what_and_cites_only_the_documents_that_state_it(lang,
         text = narrative(topic, ds, lang=lang, **({**context} if topic == "overview" else {}))
         assert base in text, topic
     overview = narrative("overview", ds, lang=lang, **context)
-    sentence = overview.split(base, 1)[1].split(")", 1)[0]
+    sentence = re.sub(r"<[^>]+>", "", overview.split(base, 1)[1]).split(")", 1)[0]
     assert sentence.rsplit("(", 1)[1].replace("، ", ", ").split(", ") == stating
 
 

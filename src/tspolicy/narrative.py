@@ -31,11 +31,63 @@ from .context import CHILD_ENDANGERMENT, ContextSeries, meta_sum
 from .corroborate import claim_keys, corroborate, document_origins
 from .data import Dataset
 from .evidence import CONTEXT_PREFIX, ref
-from .i18n import check_language, event_text, join, metric_text, name, subject_name, t
+from .i18n import DIRECTION, check_language, event_text, join, metric_text, name, subject_name, t
 from .numbers import VAGUE
 
 TOPICS = ("overview", "platform_shares", "enforcement", "content_counts", "sources", "timeline")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}#|~!])")
+
+
+def _join(items: Any, separator: str = "") -> markupsafe.Markup:
+    """Jinja's ``join`` for Markdown: each item escaped (unless it is already markup), so
+    ``<bdi>``-wrapped ids and ``<cite>``-tagged names survive, and text never becomes markup."""
+    return markupsafe.Markup(escape_markdown(separator)).join(
+        markupsafe.Markup(escape_markdown(item)) for item in items
+    )
+
+
+def _documents(ids: Any) -> list[markupsafe.Markup]:
+    """Document ids as a page shows them: isolated, so an Arabic line does not reorder them."""
+    return [
+        markupsafe.Markup('<bdi translate="no" class="id">{}</bdi>').format(
+            markupsafe.Markup(escape_markdown(i))
+        )
+        for i in sorted({str(i) for i in ids})
+    ]
+
+
+def _primary(rows: pd.DataFrame, lang: str) -> markupsafe.Markup:
+    """The primary sources' names (English names and titles), tagged as such."""
+    names = sorted(rows["primary_source"].astype(str).unique())
+    return _join(
+        [
+            markupsafe.Markup('<cite lang="en" translate="no">{}</cite>').format(
+                markupsafe.Markup(escape_markdown(n))
+            )
+            for n in names
+        ],
+        t("list.separator", lang),
+    )
+
+
+def _title(doc: Any, lang: str) -> markupsafe.Markup:
+    """A document's title in its language (tagged), then its translation into ``lang``."""
+    own = str(doc.language)
+    original = markupsafe.Markup('<cite lang="{}" dir="{}">{}</cite>').format(
+        own, DIRECTION.get(own, "ltr"), markupsafe.Markup(escape_markdown(doc.title))
+    )
+    if own == lang:
+        return original
+    translated = getattr(doc, f"title_{lang}", None)
+    text = translated if isinstance(translated, str) and translated.strip() else None
+    return markupsafe.Markup("{} ({})").format(
+        original,
+        markupsafe.Markup(escape_markdown(text))
+        if text
+        else markupsafe.Markup('<em class="pending">{}</em>').format(
+            t("evidence.title_translated", lang)
+        ),
+    )
 
 
 def escape_markdown(value: Any) -> str:
@@ -54,7 +106,7 @@ def escape_markdown(value: Any) -> str:
 
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.PackageLoader("tspolicy", "templates/narrative"),
         finalize=escape_markdown,
         undefined=jinja2.StrictUndefined,
@@ -63,6 +115,8 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,  # Markdown, escaped by `finalize` above
     )
+    environment.filters["join"] = _join
+    return environment
 
 
 # --------------------------------------------------------------------------- facts
@@ -84,8 +138,8 @@ def _statement(rows: pd.DataFrame, lang: str) -> dict[str, Any]:
         "vague": bool((rows["qualifier"] == VAGUE).any()),
         "excerpts": list(dict.fromkeys(rows["excerpt"].astype(str))),
         "refs": ref(rows["figure_id"].astype(str), lang),
-        "documents": sorted(rows["document_id"].astype(str).unique()),
-        "primary": join(sorted(rows["primary_source"].astype(str).unique()), lang),
+        "documents": _documents(rows["document_id"]),
+        "primary": _primary(rows, lang),
     }
 
 
@@ -129,15 +183,15 @@ def _platform_shares(ds: Dataset, lang: str, year: int | str | None = 2020, **_:
                 "share_check": _check(str(shares["claim"].iloc[0]), verdicts, lang)
                 if len(shares)
                 else None,
-                "documents": sorted(group["document_id"].astype(str).unique()),
+                "documents": _documents(group["document_id"]),
             }
         )
     platforms.sort(key=lambda p: p["rank_value"])
     return {
         "year": str(year) if year is not None else "",
         "platforms": platforms,
-        "documents": sorted(rows["document_id"].astype(str).unique()),
-        "primary": join(sorted(rows["primary_source"].astype(str).unique()), lang),
+        "documents": _documents(rows["document_id"]),
+        "primary": _primary(rows, lang),
         "caveats": [
             metric_text(ds.metrics, m, "caveat", lang) for m in (charts.SHARE, charts.RANK)
         ],
@@ -173,8 +227,8 @@ def _enforcement(
         "start": str(int(starts.min())) if len(starts) else "",
         "outcomes": outcomes,
         "all_lower_bounds": all(o["lower_bound"] for o in outcomes),
-        "documents": sorted(rows["document_id"].astype(str).unique()),
-        "primary": join(sorted(rows["primary_source"].astype(str).unique()), lang),
+        "documents": _documents(rows["document_id"]),
+        "primary": _primary(rows, lang),
         "verdicts": _distinct_verdicts(o["check"] for o in outcomes),
     }
 
@@ -219,8 +273,8 @@ def _content_counts(
         "verdicts": _distinct_verdicts(p["check"] for p in platforms_out),
         "period": fmt.month_interval(first, last, lang),
         "ncmec_year": str(ncmec_year),
-        "documents": sorted(rows["document_id"].astype(str).unique()),
-        "primary": join(sorted(rows["primary_source"].astype(str).unique()), lang),
+        "documents": _documents(rows["document_id"]),
+        "primary": _primary(rows, lang),
         "caveat": metric_text(ds.metrics, charts.CONTENT, "caveat", lang),
         "meta_caveat": t("context.meta_content_actioned.caveat", lang) if meta is not None else "",
         "ncmec_caveat": t("context.ncmec_reports_by_platform.caveat", lang)
@@ -274,8 +328,7 @@ def _sources(ds: Dataset, lang: str, **_: Any) -> dict:
         documents.append(
             {
                 "id": doc.document_id,
-                "title": doc.title,
-                "title_en": doc.title_en,
+                "title": _title(doc, lang),
                 "kind": name("kind", str(doc.kind), lang),
                 "language": name("doclang", str(doc.language), lang),
                 "published": fmt.date(doc.published, "day", lang)
@@ -298,7 +351,7 @@ def _sources(ds: Dataset, lang: str, **_: Any) -> dict:
             "status": str(c.status),
             "status_text": t(f"status.{c.status}", lang),
             "n_documents": fmt.number(c.n_documents, lang),
-            "documents": list(c.documents),
+            "documents": _documents(c.documents),
             "relay": _relay(c, labels, lang),
             "check": _check(c.claim, verdicts, lang),
         }
@@ -336,7 +389,7 @@ def _timeline(ds: Dataset, lang: str, **_: Any) -> dict:
                 "date": fmt.date(e.date, str(e.date_precision), lang),
                 "text": event_text(pd.Series(e._asdict()), lang),
                 "inferred": bool(e.date_inferred),
-                "document": e.document_id,
+                "document": _documents([e.document_id])[0],
                 "refs": ref([e.event_id], lang),
             }
             for e in events.itertuples()
