@@ -1066,8 +1066,11 @@ def content_counts(
                 ax.set_xscale("log")
                 ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())
             ax.set_xlim(xmin, xmax)
+            top = data["value"].max() * 1.5  # no tick label in the room kept for the labels
             ax.xaxis.set_major_formatter(
-                mpl.ticker.FuncFormatter(lambda x, _: fmt.count(x, lang) if x >= 1 else "")
+                mpl.ticker.FuncFormatter(
+                    lambda x, _: fmt.count(x, lang) if 1 <= x <= top or not log else ""
+                )
             )
             if not log:
                 ax.xaxis.set_major_locator(
