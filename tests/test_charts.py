@@ -2,34 +2,53 @@
 
 from __future__ import annotations
 
+import html
+import io
+import re
 import warnings
 
 import pytest
+from matplotlib.patches import Rectangle
 from matplotlib.text import Text
+from PIL import Image
 
 from conftest import read_rows, write_rows
 from tspolicy import charts
-from tspolicy.charts import KINDS, ChartDataError, make, save
+from tspolicy.charts import KINDS, LAYOUTS, PHONE_WIDTH, ChartDataError, make, save
+from tspolicy.corroborate import claim_keys
 from tspolicy.data import load_dataset
 from tspolicy.i18n import LANGUAGES
 
 COLOURS = {tuple(round(c, 3) for c in colour) for colour in charts.PALETTE}
+ARABIC_LETTER = re.compile("[\u0620-\u064a]")
 
 
-def _texts(chart) -> list[str]:
-    return [a.get_text() for a in chart.figure.findobj(Text) if a.get_text()]
+def _texts(chart_or_figure) -> list[str]:
+    """The visible texts of a figure (or a chart's page figure), without bidi controls."""
+    figure = getattr(chart_or_figure, "figure", chart_or_figure)
+    return [
+        charts._plain(a.get_text())
+        for a in figure.findobj(Text)
+        if a.get_visible() and a.get_text()
+    ]
+
+
+def _flat(text: str) -> str:
+    return re.sub("[ \n]+", " ", charts._plain(text)).strip()
 
 
 @pytest.fixture(scope="module")
 def rendered():
-    """Every kind in every language, drawn once, with the warnings each raised."""
+    """Every kind in every language, drawn once in every layout and with its notes, with
+    the warnings each raised."""
     out = {}
     for kind in KINDS:
         for lang in LANGUAGES:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 chart = make(kind, lang=lang)
-                chart.figure.canvas.draw()  # lays out every glyph: missing ones warn here
+                for figure in (chart.figure, chart.draw("narrow"), chart.with_notes()):
+                    figure.canvas.draw()  # lays out every glyph: missing ones warn here
             out[kind, lang] = (chart, [str(w.message) for w in caught])
     return out
 
@@ -46,14 +65,69 @@ def test_renders_without_missing_glyphs(rendered, kind, lang):
 @pytest.mark.parametrize("kind", KINDS)
 def test_title_axes_and_source_line(rendered, kind, lang):
     chart, _ = rendered[kind, lang]
-    ax = chart.figure.axes[0]
-    title = ax.get_title(loc="right" if lang == "ar" else "left")
-    assert title and title.replace("\n", " ") == chart.title and ax.get_xlabel()
+    for layout, width in (("wide", 800), ("narrow", 400)):
+        figure = chart.draw(layout)
+        ax = figure.axes[0]
+        assert _flat(figure.get_suptitle()) == chart.title and ax.get_xlabel()
+        assert figure.get_figwidth() * figure.dpi == width
     assert chart.notes and chart.notes[0].split()[0].rstrip(":") in {"Source", "المصدر"}
-    footer = "\n".join(_texts(chart))
-    assert chart.notes[0].split(":")[1].strip().split(",")[0] in footer
     assert chart.alt and chart.title in chart.alt
-    assert chart.figure.get_figwidth() * chart.figure.dpi == 800
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("kind", KINDS)
+def test_notes_are_text_not_picture(rendered, kind, lang):
+    """The page images hold no note; the figure save() writes for papers holds every one."""
+    chart, _ = rendered[kind, lang]
+    assert chart.notes and all(isinstance(n, str) and n for n in chart.notes)
+    for layout in LAYOUTS:
+        texts = [_flat(text) for text in _texts(chart.draw(layout))]
+        for note in chart.notes:
+            start = _flat(note)[:40]
+            assert not [text for text in texts if start in text], (layout, note)
+    with_notes = " ".join(_flat(text) for text in _texts(chart.with_notes()))
+    for note in chart.notes:
+        assert _flat(note) in with_notes, note
+
+
+def test_save_writes_the_notes_into_the_files(tmp_path):
+    chart = make("content_counts", lang="fr")
+    svg, png = save(chart, tmp_path)
+    comments = " ".join(
+        _flat(html.unescape(c)) for c in re.findall(r"<!-- (.*?) -->", svg.read_text(), re.S)
+    )
+    for note in chart.notes:  # the SVG keeps each text, drawn as paths, in a comment
+        assert _flat(note)[:40] in comments, note
+    width, height = Image.open(png).size
+    page = chart.sizes()["wide"]
+    assert width == 800 and height > page[1] + 100  # the notes take room under the chart
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("kind", KINDS)
+def test_smallest_text_is_readable_on_a_phone_and_a_desktop(rendered, kind, lang):
+    """Narrow image shown 343 px wide (a 375-px phone): ≥ 9 CSS px; wide at 800 px: ≥ 11."""
+    chart, _ = rendered[kind, lang]
+    for layout, shown_at, target in (("narrow", PHONE_WIDTH, 9), ("wide", 800, 11)):
+        figure = chart.draw(layout)
+        sizes = [a.get_fontsize() for a in figure.findobj(Text) if a.get_visible() and a.get_text()]
+        assert len(sizes) > 5
+        smallest = LAYOUTS[layout].css_px(min(sizes), shown_at)
+        assert smallest >= target, (layout, min(sizes), smallest)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_two_page_images_and_their_css_sizes(rendered, kind):
+    chart, _ = rendered[kind, "fr"]
+    pngs, sizes = chart.pngs(), chart.sizes()
+    assert set(pngs) == set(sizes) == {"wide", "narrow"}
+    assert sizes["wide"][0] == 800 and sizes["narrow"][0] == 400
+    for layout, data in pngs.items():
+        image = Image.open(io.BytesIO(data))
+        density = LAYOUTS[layout].density
+        assert image.size == tuple(round(v * density) for v in sizes[layout]), layout
+        assert len(data) < 200_000, (layout, len(data))
+    assert pngs["narrow"] != pngs["wide"]
 
 
 @pytest.mark.parametrize("kind", ["platform_shares", "enforcement_outcomes", "content_counts"])
@@ -78,13 +152,39 @@ def test_verdicts_that_do_not_match_are_on_the_chart(rendered):
     assert any("ne compte pas ce que disent les documents" in n for n in chart.notes)
 
 
-def test_alt_text_names_the_values(rendered):
+def test_alt_text_gives_the_main_point(rendered):
     assert "65%" in rendered["platform_shares", "en"][0].alt
     assert "Facebook" in rendered["platform_shares", "en"][0].alt
     assert "more than 1,470" in rendered["enforcement_outcomes", "en"][0].alt
     assert "plus de 73,3 millions" in rendered["content_counts", "fr"][0].alt
-    assert "أكثر من 430" in rendered["enforcement_outcomes", "ar"][0].alt
-    assert "2016" in rendered["timeline", "en"][0].alt
+    assert "أكثر من 1,470" in rendered["enforcement_outcomes", "ar"][0].alt
+    assert "2008" in rendered["timeline", "en"][0].alt
+    assert "2025" in rendered["timeline", "en"][0].alt
+    assert "Dot chart on a logarithmic scale" in rendered["content_counts", "en"][0].alt
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("kind", KINDS)
+def test_alt_text_is_short_and_in_the_chart_language(rendered, kind, lang):
+    chart, _ = rendered[kind, lang]
+    alt = chart.alt
+    assert len(alt) < 300, (len(alt), alt)
+    assert len(re.findall(r"[.!?؟](?:\s|$)", alt)) <= 2, alt  # one or two sentences
+    assert not [n for n in chart.notes if n in alt]  # no source line: it is in the caption
+    letters = re.findall(r"[^\W\d_]", alt)
+    arabic = sum(bool(ARABIC_LETTER.match(c)) for c in letters) / len(letters)
+    if lang == "ar":
+        assert arabic > 0.6, alt
+    else:
+        assert arabic == 0, alt
+    kind_words = {
+        "en": ("chart", "matrix", "Timeline"),
+        "fr": ("Graphique", "Matrice", "Frise"),
+        "ar": ("مخطط", "مصفوفة", "خط زمني"),
+    }[lang]
+    assert any(alt.startswith(word) or word in alt.split(":")[0] for word in kind_words), alt
+    if lang != "en":
+        assert alt != rendered[kind, "en"][0].alt
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -124,6 +224,7 @@ def test_log_scale_when_magnitudes_differ_tenfold(rendered):
     ds = load_dataset()
     linear = charts.content_counts(ds.figures, ds.metrics, scale="linear")
     assert linear.figure.axes[0].get_xscale() == "linear"
+    assert [p for p in linear.figure.axes[0].patches if isinstance(p, Rectangle)]
     assert (
         charts.content_counts(ds.figures, ds.metrics, platforms=["Instagram"])
         .figure.axes[0]
@@ -170,7 +271,8 @@ def test_no_data_is_a_clear_error():
 
 def test_gallery(tmp_path):
     written = charts.gallery(tmp_path, langs=("ar",))
-    assert (tmp_path / "index.html").exists() and len(written) == 2 * len(KINDS) + 1
+    assert (tmp_path / "index.html").exists() and len(written) == 4 * len(KINDS) + 1
+    assert (tmp_path / "timeline_ar_narrow.png").is_file()
 
 
 def test_save_removes_temporary_files_a_killed_writer_left(tmp_path):
@@ -186,3 +288,121 @@ def test_save_removes_temporary_files_a_killed_writer_left(tmp_path):
     charts.save(charts.make("timeline", lang="en"), tmp_path, stem="timeline")
     assert not stale.exists() and fresh.exists()
     assert (tmp_path / "timeline.png").is_file()
+
+
+def _bars(ax) -> list:
+    return [p for p in ax.patches if isinstance(p, Rectangle) and p.get_width() > 0]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_bars_on_a_log_axis(rendered, kind, lang):
+    chart, _ = rendered[kind, lang]
+    for layout in LAYOUTS:
+        for ax in chart.draw(layout).axes:
+            if ax.get_xscale() == "log":
+                assert not _bars(ax), (kind, layout)
+                assert ax.lines  # the values are dots
+    counts, _ = rendered["content_counts", lang]
+    assert counts.figure.axes[0].get_xscale() == "log"
+
+
+def test_bars_start_at_zero_on_a_linear_axis():
+    ds = load_dataset()
+    context = charts.default_context("en")
+    chart = charts.content_counts(ds.figures, ds.metrics, context=context, scale="linear")
+    ax = chart.figure.axes[0]
+    assert _bars(ax) and all(bar.get_x() == 0 for bar in _bars(ax))
+    assert min(ax.get_xlim()) == 0
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_context_series_keep_their_period_visible(rendered, lang):
+    chart, _ = rendered["content_counts", lang]
+    for layout in LAYOUTS:
+        legend = [_flat(t) for t in _texts(chart.draw(layout).legends[0])]
+        meta = [t for t in legend if "2022Q1" in t and "2022Q3" in t]
+        ncmec = [t for t in legend if "NCMEC" in t and "2022" in t]
+        assert meta and ncmec, legend
+    series = set(chart.data["series"])
+    assert {s for s in series if "Meta" in s or "ميتا" in s} and {s for s in series if "NCMEC" in s}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_evidence_ids_are_the_rows_behind_the_marks(rendered, kind):
+    chart, _ = rendered[kind, "en"]
+    cells = [str(c).split() for c in chart.data["evidence"]]
+    flat = [i for ids in cells for i in ids]
+    assert chart.evidence == list(dict.fromkeys(flat)) and chart.evidence
+    assert all(len(ids) == len(set(ids)) for ids in cells)
+    ds = load_dataset()
+    figures = ds.figures.assign(claim=claim_keys(ds.figures))
+    if kind == "timeline":
+        assert set(chart.evidence) == set(ds.events["event_id"])
+        assert cells == [[e] for e in chart.data["event_id"]]
+        return
+    if kind == "source_coverage":
+        for (_, row), ids in zip(chart.data.iterrows(), cells, strict=True):
+            expected = figures[
+                (figures["claim"] == row["claim"])
+                & (figures["document_id"].astype(str) == row["document_id"])
+            ]["figure_id"]
+            assert sorted(ids) == sorted(expected) and len(ids) == row["mentions"]
+        assert set(chart.evidence) == set(figures["figure_id"])
+        return
+    metric = {
+        "platform_shares": [charts.SHARE, charts.RANK],
+        "enforcement_outcomes": list(charts.ENFORCEMENT),
+        "content_counts": [charts.CONTENT],
+    }[kind]
+    rows = figures[figures["metric"].isin(metric)]
+    if kind == "platform_shares":
+        rows = rows[rows["claim"].str.endswith("|2020")]
+    assert set(chart.evidence) == set(rows["figure_id"])
+    key = "metric" if kind == "enforcement_outcomes" else "subject"
+    for (_, row), ids in zip(chart.data.iterrows(), cells, strict=True):
+        if kind == "content_counts" and row["series"] != chart.data["series"].iloc[0]:
+            assert ids == []  # a context series: no figure of the dataset behind it
+            continue
+        assert sorted(ids) == sorted(rows[rows[key] == row[key]]["figure_id"])
+
+
+def test_context_marks_have_no_evidence_and_name_their_series(rendered):
+    chart, _ = rendered["content_counts", "en"]
+    context = chart.data[chart.data["evidence"] == ""]
+    assert len(context) == 4 and set(context["series"]) == {
+        "Meta: content actioned, 2022Q1–2022Q3",
+        "NCMEC: CyberTipline reports, 2022",
+    }
+
+
+def test_arabic_labels_keep_latin_runs_whole_and_in_order():
+    label = "الأطفال الذين ساعدهم مركز دعم — Courtney's House، 2008"
+    lines = charts._lines(label, "ar", width=120, size=8)
+    assert len(lines) > 1
+    assert all(line.startswith("\u200f") for line in lines)  # each line right to left
+    assert any("\u2066Courtney's House\u2069" in line for line in lines)  # one isolated run
+    assert " ".join(charts._plain(line) for line in lines) == label
+    # a run too long for a line starts a new one rather than split where it happens to fall
+    long = "الأصوات المعارضة في اللجنة — STOP CSAM Act (US Senate Judiciary Committee)"
+    lines = [charts._plain(x) for x in charts._lines(long, "ar", width=110, size=8)]
+    assert lines[0].endswith("—") and lines[1].startswith("STOP CSAM")
+    assert charts._lines("ar-news-guardian-meta", "ar", width=50, size=8) == [
+        "ar-news-guardian-meta"
+    ]  # no break at a hyphen, no control where no Arabic is
+    assert charts._lines("1,470+", "ar") == ["1,470+"]
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_arabic_coverage_and_timeline_labels_are_isolated(rendered, layout):
+    coverage = rendered["source_coverage", "ar"][0].draw(layout)
+    ticks = [t.get_text() for t in coverage.axes[0].get_yticklabels()]
+    courtney = [t for t in ticks if "Courtney" in t]
+    assert courtney and "\u2066Courtney's House\u2069" in courtney[0]
+    for text in [*ticks, *(t.get_text() for t in coverage.findobj(Text))]:
+        for line in text.split("\n"):
+            if ARABIC_LETTER.search(line):
+                assert line.startswith("\u200f"), line
+    timeline = rendered["timeline", "ar"][0].draw(layout)
+    texts = [t.get_text() for t in timeline.axes[0].texts]
+    assert any("\u2066STOP CSAM" in t for t in texts)

@@ -2,34 +2,48 @@
 
 One function per chart kind. Each takes DataFrames and options and returns a
 :class:`Chart`: a matplotlib :class:`~matplotlib.figure.Figure` (made without pyplot, so no
-global figure state), its alt text, and the values it shows. No function reads or writes a
-file; :func:`save` writes SVG and PNG deterministically.
+global figure state), its alt text, the values it shows with the evidence behind each mark,
+and its notes. No function reads or writes a file; :func:`save` writes SVG and PNG
+deterministically.
 
-Every chart has a title, labelled axes with units, a source line naming the documents and
-the primary source, the metric's caveat and, where a claim's primary-source verdict is not
-``matches``, that verdict — all in the chart's language. Lower bounds are drawn and labelled
-as lower bounds. The palette is seaborn's colour-blind-safe ``colorblind``; the font is the
-DejaVu Sans that matplotlib ships (it has Arabic glyphs; matplotlib ≥ 3.11 shapes Arabic
-and lays it out right to left). Arabic charts are mirrored: bars grow leftwards and
-categories are labelled on the right.
+Charts as charts, notes as text. The picture holds a title, labelled axes with units, data
+labels and a legend; the notes (the source line naming the documents and the primary
+source, the metrics' caveats, the primary-source verdicts that are not ``matches``, the
+context citations) are :attr:`Chart.notes`, text a web page puts in its ``<figcaption>``.
+:func:`save`, for papers that have no caption, draws them under the chart.
+
+Two layouts (:data:`LAYOUTS`): ``wide``, drawn for 800 CSS px, and ``narrow``, drawn for
+400 CSS px and served as a 2x PNG to phones (:data:`NARROW_MEDIA`); their font sizes keep the
+smallest text at 11 CSS px or more on a desktop and 9 CSS px or more on a phone 375 px
+wide (image shown 343 px wide). Lower bounds are drawn and labelled as lower bounds; bars
+are drawn only on a linear axis from zero, a log axis gets dots. The palette is seaborn's
+colour-blind-safe ``colorblind``; the font is the DejaVu Sans that matplotlib ships (it has
+Arabic glyphs; matplotlib ≥ 3.11 shapes Arabic and lays it out right to left). Arabic charts
+are mirrored (bars grow leftwards, categories on the right), each Arabic line is set right to
+left and each Latin run in it is isolated, so that "منزل Courtney's House، 2008" keeps its
+order, and wrapping never splits a short Latin run.
 """
 
 from __future__ import annotations
 
+import io
+import math
 import os
+import re
 import tempfile
-import textwrap
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import seaborn as sns
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, FigureBase
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 
 from . import formatting as fmt
@@ -41,10 +55,10 @@ from .groups import CONTENT, ENFORCEMENT, RANK, SHARE  # re-exported for callers
 from .i18n import check_language, event_text, join, metric_text, name, t
 
 LOWER_BOUNDS = frozenset({"more_than", "at_least"})
-WIDTH_IN = 8.0  # 800 px at the 100 dpi of the theme: legible at 800 px wide
 FONT = "DejaVu Sans"
 PALETTE = sns.color_palette("colorblind")
 NEUTRAL = "#8c8c8c"
+INK = "#333333"
 VERDICT_COLOURS = {
     "matches": PALETTE[2],
     "differs_in_value": PALETTE[3],
@@ -52,10 +66,66 @@ VERDICT_COLOURS = {
     "differs_in_date": PALETTE[4],
     "unverified": NEUTRAL,
 }
+#: Markers of the series of the counts chart, so that colour is never the only cue.
+MARKERS = ("o", "s", "D", "^", "v")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A chart layout: the CSS width it is drawn for, its PNG density and font sizes (pt).
+
+    At the theme's 100 dpi one point is 100/72 CSS px when the image is shown at
+    ``css_width``; shown at ``w`` px it is ``100/72 * w / css_width``.
+    """
+
+    name: str
+    width_in: float
+    density: float  # PNG pixels per CSS pixel
+    title: float
+    label: float  # axis labels
+    text: float  # tick labels, data labels
+    small: float  # legends, dense labels, notes: the smallest text drawn
+
+    @property
+    def css_width(self) -> int:
+        return round(self.width_in * 100)
+
+    @property
+    def dpi(self) -> int:
+        return round(100 * self.density)
+
+    def css_px(self, points: float, shown_at: float | None = None) -> float:
+        """The CSS size of ``points`` when the image is shown ``shown_at`` px wide."""
+        return points * 100 / 72 * (shown_at or self.css_width) / self.css_width
+
+
+#: ``wide``: 800 CSS px, PNG at 1.5x; ``narrow``: 400 CSS px, PNG at 2x. Smallest text:
+#: 8.5 pt = 11.8 CSS px at 800 px; 8 pt = 9.5 CSS px at 343 px (a 375-px phone).
+LAYOUTS = {
+    "wide": Layout("wide", 8.0, 1.5, title=13, label=11, text=10, small=8.5),
+    "narrow": Layout("narrow", 4.0, 2, title=11, label=9.5, text=9, small=8),
+}
+#: The media query under which a page shows the narrow PNG (``<source media=…>``): shown
+#: less than 648 px wide, the wide chart's smallest text (8.5 pt) would be under 9 CSS px.
+NARROW_MEDIA = "(max-width: 680px)"
+#: The text width a phone 375 px wide gives an image (16-px page margins).
+PHONE_WIDTH = 343
+WIDTH_IN = LAYOUTS["wide"].width_in
 
 
 class ChartDataError(TspolicyError, ValueError):
     """The data hold nothing to draw for the options given; the message says what is missing."""
+
+
+def _layout(layout: str | Layout) -> Layout:
+    if isinstance(layout, Layout):
+        return layout
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout '{layout}' is not one of {', '.join(LAYOUTS)}")
+    return LAYOUTS[layout]
+
+
+Drawer = Callable[[Layout, bool], Figure]
 
 
 @dataclass
@@ -69,15 +139,20 @@ class Chart:
     lang
         Language of every label.
     figure
-        The matplotlib figure.
+        The matplotlib figure, wide layout, without the notes (a page prints them as text).
     title
         The title shown on the chart.
     alt
-        Alt text naming the values shown.
+        Short alt text: the chart type, its title and its main point (the values are in
+        ``data``, for a table).
     data
-        The values drawn, one row per mark.
+        The values drawn, one row per mark, in drawing order; its ``evidence`` column holds
+        the ids behind each mark (figure ids ``F…``, event ids ``E…``), space-separated,
+        empty for a context series' mark.
     notes
-        Source, primary-source, caveat and verdict lines printed under the chart.
+        Source, primary-source, caveat, context and verdict lines, in the chart's language.
+    evidence
+        Every id behind the marks, in drawing order, once each.
     """
 
     kind: str
@@ -87,20 +162,48 @@ class Chart:
     alt: str
     data: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+    _draw: Drawer | None = field(default=None, repr=False, compare=False)
+    _figures: dict = field(default_factory=dict, repr=False, compare=False)
 
-    def png(self, dpi: int = 150, colors: int | None = 128) -> bytes:
-        """The chart as PNG bytes, deterministic; by default 1.5x resolution in 128 colours.
+    def draw(self, layout: str = "wide", *, notes_in_image: bool = False) -> Figure:
+        """The chart drawn in ``layout`` ("wide" or "narrow"), with the notes under it if
+        ``notes_in_image``; drawn once per combination and kept."""
+        spec = _layout(layout)
+        key = (spec.name, bool(notes_in_image))
+        if key == ("wide", False) and self._draw is None:
+            return self.figure
+        if key not in self._figures:
+            if self._draw is None:
+                raise ValueError("this Chart was built without its drawing function")
+            self._figures[key] = self._draw(spec, bool(notes_in_image))
+        return self._figures[key]
+
+    def with_notes(self, layout: str = "wide") -> Figure:
+        """The chart with its notes drawn under it, as :func:`save` writes it for papers."""
+        return self.draw(layout, notes_in_image=True)
+
+    def png(
+        self,
+        dpi: int | None = None,
+        colors: int | None = 128,
+        *,
+        layout: str = "wide",
+        notes_in_image: bool = False,
+    ) -> bytes:
+        """The chart as PNG bytes, deterministic, at the layout's density (wide 1.5x, narrow
+        2x) in 128 colours.
 
         The palette (Pillow's median cut, deterministic) keeps a page with several charts
         well under 500 KB while text stays sharp; ``colors=None`` keeps full colour.
         """
-        import io
-
         from PIL import Image
 
+        spec = _layout(layout)
         buffer = io.BytesIO()
+        figure = self.draw(spec.name, notes_in_image=notes_in_image)
         with _rc(self.lang):
-            self.figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+            figure.savefig(buffer, format="png", dpi=dpi or spec.dpi, metadata={"Software": None})
         if colors is None:
             return buffer.getvalue()
         image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
@@ -110,17 +213,36 @@ class Chart:
         )
         return out.getvalue()
 
+    def pngs(self) -> dict[str, bytes]:
+        """The page images, without notes: ``{"wide": …, "narrow": …}`` (see :data:`LAYOUTS`)."""
+        return {key: self.png(layout=key) for key in LAYOUTS}
+
+    def sizes(self) -> dict[str, tuple[int, int]]:
+        """Each page image's CSS display size, ``{"wide": (800, h), "narrow": (400, h)}``:
+        the ``width``/``height`` of its ``<img>``; the PNG has ``density`` times the pixels."""
+        out = {}
+        for key in LAYOUTS:
+            width, height = self.draw(key).get_size_inches()
+            out[key] = (round(width * 100), round(height * 100))
+        return out
+
     def _repr_mimebundle_(self, include=None, exclude=None):
-        """Shown in a notebook as a PNG, 800 px wide, with its alt text in the output metadata
-        (nbconvert writes it to the ``<img alt>`` of the HTML)."""
-        return {"image/png": self.png()}, {"image/png": {"alt": self.alt, "width": 800}}
+        """Shown in a notebook as the wide PNG, 800 px wide, with its alt text in the output
+        metadata (nbconvert writes it to the ``<img alt>`` of the HTML)."""
+        width, height = self.sizes()["wide"]
+        return {"image/png": self.png()}, {
+            "image/png": {"alt": self.alt, "width": width, "height": height}
+        }
 
 
 # --------------------------------------------------------------------------- theme
 
 
 def theme(lang: str = "en") -> dict:
-    """The rcParams every chart is drawn with: seaborn's whitegrid, DejaVu Sans, fixed SVG ids."""
+    """The rcParams every chart is drawn with: seaborn's whitegrid, DejaVu Sans, fixed SVG ids.
+
+    Font sizes are not here: each text is given its layout's size (:data:`LAYOUTS`).
+    """
     rc = {**sns.axes_style("whitegrid"), **sns.plotting_context("notebook", font_scale=0.85)}
     rc.update(
         {
@@ -146,43 +268,221 @@ def _rc(lang: str):
         yield
 
 
-def _wrap(text: str, width: int = 110) -> list[str]:
-    return textwrap.wrap(text, width=width, break_long_words=False) or [""]
+# --------------------------------------------------------------------------- text
 
 
-def _new_figure(lang: str, body_height: float, notes: list[str]) -> tuple[Figure, object]:
-    """A figure with one axes for the chart and, under it, room for the notes."""
-    lines = [line for note in notes for line in _wrap(note)]
-    note_height = 0.14 * len(lines) + 0.2
-    figure = Figure(figsize=(WIDTH_IN, body_height + note_height), layout="constrained")
-    grid = figure.add_gridspec(2, 1, height_ratios=[body_height, note_height])
-    ax = figure.add_subplot(grid[0])
-    footer = figure.add_subplot(grid[1])
-    footer.axis("off")
+_RENDERER = None
+
+
+@lru_cache(maxsize=8192)
+def text_width(text: str, size: float, weight: str = "normal") -> float:
+    """Width of one line of ``text`` in points, in DejaVu Sans at ``size`` pt."""
+    global _RENDERER
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    if _RENDERER is None:
+        _RENDERER = RendererAgg(1, 1, 720)
+    prop = FontProperties(family=FONT, size=size, weight=weight)
+    width, _, _ = _RENDERER.get_text_width_height_descent(_plain(text), prop, ismath=False)
+    return width / 10
+
+
+#: Bidi controls the Arabic labels carry: RLM, LRI, RLI, FSI, PDI.
+BIDI_CONTROLS = "\u200f\u2066\u2067\u2068\u2069"
+_BIDI_RE = re.compile(f"[{BIDI_CONTROLS}]")
+# A Latin run: from the start of a word holding a Latin letter ("(IJM)", "2022Q1") over
+# everything that is not Arabic script nor the " — " between a label's parts.
+_ARABIC = "\u0590-\u08ff\ufb50-\ufeff"
+_ARABIC_RE = re.compile(f"[{_ARABIC}]")
+_LATIN_RUN = re.compile(rf"(?<!\S)[^\s{_ARABIC}]*[A-Za-z/][^{_ARABIC}—]*")
+_KEEP = "\ue000"  # stands for a space inside a Latin run while wrapping
+_BREAK = "\ue001"  # marks a Latin run too long for a line: it starts a new one
+
+
+def _plain(text: str) -> str:
+    """``text`` without the bidi controls :func:`_lines` adds."""
+    return _BIDI_RE.sub("", text)
+
+
+def _latin_runs(text: str) -> list[tuple[int, int]]:
+    runs = []
+    for match in _LATIN_RUN.finditer(text):
+        run = match.group(0)
+        core = run.rstrip(f" ,;:-–{_KEEP}")
+        runs.append((match.start(), match.start() + len(core)))
+    return runs
+
+
+def _isolate(line: str) -> str:
+    """An Arabic line set right to left (RLM first), each Latin run isolated (LRI … PDI):
+    "الأطفال — Courtney's House، 2008" keeps its parts in reading order. A line without
+    Arabic letters ("1,470+", a document id) is left as it is, left to right."""
+    if not _ARABIC_RE.search(line):
+        return line
+    return _rtl(line)
+
+
+def _rtl(line: str) -> str:
+    out, last = [], 0
+    for start, end in _latin_runs(line):
+        out += [line[last:start], "\u2066", line[start:end], "\u2069"]
+        last = end
+    out.append(line[last:])
+    return "\u200f" + "".join(out)
+
+
+def _lines(
+    text: str, lang: str, width: float | None = None, size: float = 10, weight: str = "normal"
+) -> list[str]:
+    """``text`` wrapped to ``width`` points (measured in the font), as drawn in ``lang``.
+
+    Lines break at spaces only (never at a hyphen: "fr-news-guardian-meta" stays whole).
+    In Arabic a Latin run that fits on a line is never broken, and each line is set right
+    to left with its Latin runs isolated (:func:`_isolate`).
+    """
+    if width is not None:
+        text = text.replace(" — ", f"{_KEEP}— ")  # a dash never starts a line
+        protected = text
+        if lang == "ar":
+            pieces, last = [], 0
+            for start, end in _latin_runs(text):
+                run = text[start:end]
+                if text_width(run.replace(_KEEP, " "), size, weight) <= width:
+                    run = run.replace(" ", _KEEP)
+                elif " " in run:
+                    run = _BREAK + run
+                pieces += [text[last:start], run]
+                last = end
+            protected = "".join([*pieces, text[last:]])
+        words = protected.split(" ")
+        lines = [words[0].lstrip(_BREAK)]
+        for word in words[1:]:
+            candidate = f"{lines[-1]} {word}"
+            if not word.startswith(_BREAK) and (
+                text_width(candidate.replace(_KEEP, " "), size, weight) <= width
+            ):
+                lines[-1] = candidate
+            else:
+                lines.append(word.lstrip(_BREAK))
+        lines = [line.replace(_KEEP, " ") for line in lines]
+    else:
+        lines = text.split("\n")
+    return [_rtl(line) for line in lines] if lang == "ar" and _ARABIC_RE.search(text) else lines
+
+
+def _label(
+    text: str, lang: str, width: float | None = None, size: float = 10, weight: str = "normal"
+) -> str:
+    """:func:`_lines`, joined: the string to draw."""
+    return "\n".join(_lines(text, lang, width, size, weight))
+
+
+def _comma(lang: str) -> str:
+    return "، " if lang == "ar" else ", "
+
+
+def _line_in(size: float, lines: float = 1) -> float:
+    """Height of ``lines`` lines of ``size``-pt text, in inches (matplotlib's 1.2 spacing)."""
+    return lines * size * 1.2 / 72
+
+
+def _even_px(height_in: float) -> float:
+    """A height in inches that is a whole, even number of CSS px (whole PNG pixels at 1.5x)."""
+    return math.ceil(height_in * 50) / 50
+
+
+def _canvas(
+    lang: str,
+    layout: Layout,
+    body_in: float,
+    notes: list[str],
+    notes_in_image: bool,
+) -> tuple[Figure, FigureBase]:
+    """A figure ``body_in`` inches tall for the chart, plus the notes under it if asked.
+
+    Returns the figure and the (sub)figure to draw the chart into.
+    """
+    if not notes_in_image:
+        figure = Figure(figsize=(layout.width_in, _even_px(body_in)), layout="constrained")
+        return figure, figure
     rtl = lang == "ar"
-    footer.text(
-        0.985 if rtl else 0.015,
+    width = layout.width_in * 72 * 0.96
+    lines = [line for note in notes for line in _lines(note, lang, width, layout.small)]
+    notes_in = _line_in(layout.small, len(lines)) + 0.2
+    figure = Figure(figsize=(layout.width_in, _even_px(body_in + notes_in)), layout="constrained")
+    top, bottom = figure.subfigures(2, 1, height_ratios=[body_in, notes_in])
+    bottom.text(
+        0.98 if rtl else 0.02,
         1.0,
         "\n".join(lines),
         ha="right" if rtl else "left",
         va="top",
-        fontsize=7.5,
-        color="#333333",
-        transform=mpl.transforms.blended_transform_factory(figure.transFigure, footer.transAxes),
+        fontsize=layout.small,
+        color=INK,
+        multialignment="right" if rtl else "left",
+        transform=bottom.transSubfigure,
     )
-    return figure, ax
+    return figure, top
 
 
-def _title(ax, title: str) -> None:
-    ax.set_title("\n".join(_wrap(title, 70)))
+def _title(fig: FigureBase, title: str, lang: str, layout: Layout) -> int:
+    """The chart's title, left-aligned (right in Arabic) over the whole width; its lines."""
+    rtl = lang == "ar"
+    lines = _lines(title, lang, layout.width_in * 72 * 0.96, layout.title, "bold")
+    fig.suptitle(
+        "\n".join(lines),
+        x=0.98 if rtl else 0.02,
+        ha="right" if rtl else "left",
+        fontsize=layout.title,
+        fontweight="bold",
+        multialignment="right" if rtl else "left",
+    )
+    return len(lines)
+
+
+def _overhead(layout: Layout, title_lines: int, legend_rows: int = 0, xticks_in=None) -> float:
+    """Height, in inches, of what is not the plot: title, x axis, legend, margins."""
+    xticks = _line_in(layout.text) if xticks_in is None else xticks_in
+    legend = _line_in(layout.small, legend_rows * 1.25) + (0.15 if legend_rows else 0)
+    return (
+        _line_in(layout.title, title_lines) + 0.12 + xticks + _line_in(layout.label) + 0.25 + legend
+    )
 
 
 def _mirror(ax, lang: str) -> None:
-    """Right-to-left layout for Arabic: values grow leftwards, categories on the right."""
+    """Right-to-left layout for Arabic: values grow leftwards, categories on the right, the
+    lines of a category's label aligned on the right, where they start."""
     if lang == "ar":
         ax.invert_xaxis()
         ax.yaxis.tick_right()
         ax.yaxis.set_label_position("right")
+        for tick in ax.yaxis.get_major_ticks():
+            tick.label2.set_multialignment("right")
+
+
+def _style(ax, layout: Layout) -> None:
+    ax.tick_params(labelsize=layout.text)
+    ax.xaxis.label.set_fontsize(layout.label)
+    ax.yaxis.label.set_fontsize(layout.label)
+
+
+def _legend(fig: FigureBase, handles, lang: str, layout: Layout, ncols: int = 1) -> None:
+    fig.legend(
+        handles=handles,
+        loc="outside lower center",
+        fontsize=layout.small,
+        ncols=ncols,
+        frameon=False,
+        markerfirst=lang != "ar",
+    )
+
+
+def _ids(values: Iterable) -> str:
+    return " ".join(dict.fromkeys(str(v) for v in values))
+
+
+def _evidence(data: pd.DataFrame) -> list[str]:
+    return list(dict.fromkeys(i for cell in data["evidence"] for i in str(cell).split()))
 
 
 # --------------------------------------------------------------------------- notes
@@ -205,7 +505,7 @@ def _source_notes(
     """Source line, primary source, the metrics' caveats and non-matching verdicts."""
     documents = sorted(rows["document_id"].astype(str).unique())
     primaries = sorted(rows["primary_source"].astype(str).unique())
-    notes = [t("source", lang, sources=", ".join(documents))]
+    notes = [t("source", lang, sources=_comma(lang).join(documents))]
     notes.append(t("primary", lang, primary=join(primaries, lang)))
     for metric in dict.fromkeys(rows["metric"].astype(str)):
         notes.append(t("caveat", lang, caveat=metric_text(metrics, metric, "caveat", lang)))
@@ -227,8 +527,15 @@ def _verdict_notes(rows: pd.DataFrame, lang: str, checks: pd.DataFrame | None) -
             amount = fmt.quantity(
                 float(group["value"]), str(group["qualifier"]), str(group["unit"]), lang
             )
-            label = f"{subject}, {amount}"
-            notes.append(f"{label}: {t(f'verdict.{verdict}', lang)}")
+            notes.append(
+                t(
+                    "chart.verdict_note",
+                    lang,
+                    subject=subject,
+                    amount=amount,
+                    verdict=t(f"verdict.{verdict}", lang),
+                )
+            )
     return notes
 
 
@@ -262,6 +569,8 @@ def platform_shares(
     year: int | str | None = None,
     highlight: str | None = None,
     checks: pd.DataFrame | None = None,
+    layout: str = "wide",
+    notes_in_image: bool = False,
 ) -> Chart:
     """Platforms' shares of child recruitment, and their ranks where only the order is known.
 
@@ -277,6 +586,9 @@ def platform_shares(
         A platform drawn in the accent colour; the others are grey.
     checks
         ``primary_checks`` table: claims whose verdict is not ``matches`` are noted.
+    layout, notes_in_image
+        How :attr:`Chart.figure` is drawn (every chart function takes them; see
+        :meth:`Chart.draw`).
     """
     check_language(lang)
     rows = _claims(figures)
@@ -299,6 +611,7 @@ def platform_shares(
                 "rank": rank,
                 "share": share["value"] if share is not None else np.nan,
                 "qualifier": share["qualifier"] if share is not None else "",
+                "evidence": _ids(group["figure_id"]),
             }
         )
     data = pd.DataFrame(table).sort_values(
@@ -312,47 +625,74 @@ def platform_shares(
         else t("chart.shares.title_undated", lang)
     )
     notes = _source_notes(rows, metrics, lang, checks)
-    with _rc(lang):
-        figure, ax = _new_figure(lang, 0.55 * len(data) + 1.2, notes)
-        items = []
-        for i, row in data.iterrows():
-            colour = PALETTE[0] if highlight in (None, row["subject"]) else NEUTRAL
-            if highlight is not None and row["subject"] == highlight:
-                colour = PALETTE[1]
-            rank_text = fmt.value(row["rank"], "rank", lang) if not np.isnan(row["rank"]) else ""
-            if not np.isnan(row["share"]):
-                ax.barh(i, row["share"], color=colour, height=0.6)
-                share_text = fmt.bound(row["share"], row["qualifier"], "percent", lang)
-                label = f"{share_text} · {rank_text}" if rank_text else share_text
+    rtl = lang == "ar"
+
+    def labels(i: int, row) -> str:
+        rank_text = fmt.value(row["rank"], "rank", lang) if not np.isnan(row["rank"]) else ""
+        if np.isnan(row["share"]):
+            return t("chart.shares.rank_only", lang, rank=rank_text)
+        share_text = fmt.bound(row["share"], row["qualifier"], "percent", lang)
+        return f"{share_text} · {rank_text}" if rank_text else share_text
+
+    def draw(spec: Layout, with_notes: bool) -> Figure:
+        names = [
+            _label(name("subject", s, lang), lang, spec.width_in * 72 * 0.3, spec.text)
+            for s in data["subject"]
+        ]
+        lines = max(n.count("\n") + 1 for n in names)
+        row_in = max(_line_in(spec.text, lines) + 0.22, 0.42)
+        title_lines = len(_lines(title, lang, spec.width_in * 72 * 0.96, spec.title, "bold"))
+        body = _overhead(spec, title_lines) + row_in * len(data)
+        with _rc(lang):
+            figure, fig = _canvas(lang, spec, body, notes, with_notes)
+            ax = fig.add_subplot()
+            _style(ax, spec)
+            for i, row in data.iterrows():
+                colour = PALETTE[0] if highlight in (None, row["subject"]) else NEUTRAL
+                if highlight is not None and row["subject"] == highlight:
+                    colour = PALETTE[1]
+                label = _label(labels(i, row), lang)
+                if not np.isnan(row["share"]):
+                    ax.barh(i, row["share"], color=colour, height=0.6)
+                    x, colour_text = row["share"] + 1.5, "black"
+                else:  # the order is known, the share is not: an empty, dotted outline
+                    ax.barh(i, 100, color="none", edgecolor=colour, linestyle=":", height=0.6)
+                    x, colour_text = 1.5, INK
                 ax.text(
-                    row["share"] + 1.5,
+                    x,
                     i,
                     label,
                     va="center",
-                    ha="right" if lang == "ar" else "left",
+                    ha="right" if rtl else "left",
+                    fontsize=spec.text,
+                    color=colour_text,
                 )
-                items.append(f"{name('subject', row['subject'], lang)}: {label}")
-            else:
-                label = t("chart.shares.rank_only", lang, rank=rank_text)
-                ax.barh(i, 100, color="none", edgecolor=colour, linestyle=":", height=0.6)
-                ax.text(
-                    1.5,
-                    i,
-                    label,
-                    va="center",
-                    ha="right" if lang == "ar" else "left",
-                    color="#333333",
-                )
-                items.append(f"{name('subject', row['subject'], lang)}: {label}")
-        ax.set_yticks(range(len(data)), [name("subject", s, lang) for s in data["subject"]])
-        ax.set_ylim(len(data) - 0.5, -0.5)
-        ax.set_xlim(0, 100)
-        ax.set_xlabel(f"{metric_text(metrics, SHARE, 'label', lang)} (%)")
-        ax.set_ylabel(t("chart.shares.ylabel", lang))
-        _title(ax, title)
-        _mirror(ax, lang)
-    alt = t("chart.shares.alt", lang, title=title, items=join(items, lang)) + " " + notes[0]
-    return Chart("platform_shares", lang, figure, title, alt, data, notes)
+            ax.set_yticks(range(len(data)), names)
+            ax.set_ylim(len(data) - 0.5, -0.5)
+            ax.set_xlim(0, 100)
+            ax.set_xlabel(_label(f"{metric_text(metrics, SHARE, 'label', lang)} (%)", lang))
+            ax.set_ylabel(_label(t("chart.shares.ylabel", lang), lang))
+            _title(fig, title, lang, spec)
+            _mirror(ax, lang)
+        return figure
+
+    top = data.iloc[0]
+    top_name = name("subject", str(top["subject"]), lang)
+    if np.isnan(top["share"]):
+        alt = t("chart.shares.alt_rank", lang, title=title, top=top_name)
+    else:
+        share = fmt.quantity(top["share"], str(top["qualifier"]), "percent", lang)
+        alt = t("chart.shares.alt", lang, title=title, top=top_name, share=share)
+    return _chart("platform_shares", lang, title, alt, data, notes, draw, layout, notes_in_image)
+
+
+def _chart(kind, lang, title, alt, data, notes, draw, layout, notes_in_image) -> Chart:
+    """The Chart, its ``figure`` drawn in ``layout``; ``draw`` kept to draw the others."""
+    spec = _layout(layout)
+    figure = draw(spec, bool(notes_in_image))
+    chart = Chart(kind, lang, figure, title, alt, data, notes, _evidence(data), draw)
+    chart._figures[spec.name, bool(notes_in_image)] = figure
+    return chart
 
 
 def _single(values: pd.Series) -> str:
@@ -371,6 +711,8 @@ def enforcement_outcomes(
     organisation: str | None = None,
     country: str | None = None,
     checks: pd.DataFrame | None = None,
+    layout: str = "wide",
+    notes_in_image: bool = False,
 ) -> Chart:
     """Victims rescued, traffickers arrested, people convicted: lower bounds, never rates.
 
@@ -393,9 +735,14 @@ def enforcement_outcomes(
         raise ChartDataError(
             f"no enforcement figures for organisation={organisation!r}, country={country!r}"
         )
-    data = pd.DataFrame(
-        [_consensus(rows[rows["metric"] == m]) for m in ENFORCEMENT if (rows["metric"] == m).any()]
-    ).reset_index(drop=True)
+    records = []
+    for metric in ENFORCEMENT:
+        group = rows[rows["metric"] == metric]
+        if len(group):
+            record = _consensus(group)
+            record["evidence"] = _ids(group["figure_id"])
+            records.append(record)
+    data = pd.DataFrame(records).reset_index(drop=True)
     organisation = organisation or _single(rows["subject"])
     country = country or _single(rows["geography"])
     starts = rows["period_start"].dropna()
@@ -410,54 +757,85 @@ def enforcement_outcomes(
     extra = [t("chart.enforcement.note", lang)] if set(data["qualifier"]) & LOWER_BOUNDS else []
     notes = _source_notes(rows, metrics, lang, checks, extra)
     vmax = float(data["value"].max())
-    with _rc(lang):
-        figure, ax = _new_figure(lang, 0.7 * len(data) + 1.3, notes)
-        items = []
-        for i, row in data.iterrows():
-            value = float(row["value"])
-            ax.barh(i, value, color=PALETTE[0], height=0.55)
-            label = fmt.bound(value, row["qualifier"], row["unit"], lang)
-            end = value
-            if row["qualifier"] in LOWER_BOUNDS:
-                end = value + 0.12 * vmax  # an open end: the true number lies beyond the bar
-                ax.annotate(
-                    "",
-                    xy=(end, i),
-                    xytext=(value, i),
-                    arrowprops={
-                        "arrowstyle": "-|>",
-                        "linestyle": "--",
-                        "color": PALETTE[0],
-                        "lw": 1.5,
-                    },
-                )
-            ax.text(
-                end + 0.02 * vmax,
-                i,
-                label,
-                va="center",
-                ha="right" if lang == "ar" else "left",
-                fontweight="bold",
+    rtl = lang == "ar"
+
+    def draw(spec: Layout, with_notes: bool) -> Figure:
+        names = [
+            _label(
+                metric_text(metrics, str(m), "label", lang),
+                lang,
+                spec.width_in * 72 * 0.34,
+                spec.text,
             )
-            metric_label = metric_text(metrics, str(row["metric"]), "label", lang)
-            items.append(
-                f"{metric_label}: {fmt.quantity(value, row['qualifier'], row['unit'], lang)}"
-            )
-        ax.set_yticks(
-            range(len(data)),
-            [
-                "\n".join(_wrap(metric_text(metrics, str(m), "label", lang), 28))
-                for m in data["metric"]
-            ],
+            for m in data["metric"]
+        ]
+        lines = max(n.count("\n") + 1 for n in names)
+        row_in = max(_line_in(spec.text, lines) + 0.25, 0.5)
+        title_lines = len(_lines(title, lang, spec.width_in * 72 * 0.96, spec.title, "bold"))
+        body = _overhead(spec, title_lines) + row_in * len(data)
+        texts = [
+            fmt.bound(float(r["value"]), r["qualifier"], r["unit"], lang)
+            for _, r in data.iterrows()
+        ]
+        # room for the labels right of the bars: the plot is about what the tick labels leave
+        plot_pt = (
+            spec.width_in * 72 * 0.97
+            - max(text_width(_plain(n), spec.text) for n in "\n".join(names).split("\n"))
+            - 30
         )
-        ax.set_ylim(len(data) - 0.5, -0.5)
-        ax.set_xlim(0, vmax * 1.35)
-        ax.set_xlabel(t("chart.enforcement.xlabel", lang))
-        ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda x, _: fmt.number(x, lang)))
-        _title(ax, title)
-        _mirror(ax, lang)
-    alt = t("chart.enforcement.alt", lang, title=title, items=join(items, lang)) + " " + notes[0]
-    return Chart("enforcement_outcomes", lang, figure, title, alt, data, notes)
+        label_frac = max(text_width(x, spec.text, "bold") for x in texts) / plot_pt
+        xmax = vmax * 1.16 / max(1 - label_frac - 0.02, 0.4)
+        with _rc(lang):
+            figure, fig = _canvas(lang, spec, body, notes, with_notes)
+            ax = fig.add_subplot()
+            _style(ax, spec)
+            for i, row in data.iterrows():
+                value = float(row["value"])
+                ax.barh(i, value, color=PALETTE[0], height=0.55)
+                end = value
+                if row["qualifier"] in LOWER_BOUNDS:
+                    end = value + 0.12 * vmax  # an open end: the true number lies beyond the bar
+                    ax.annotate(
+                        "",
+                        xy=(end, i),
+                        xytext=(value, i),
+                        arrowprops={
+                            "arrowstyle": "-|>",
+                            "linestyle": "--",
+                            "color": PALETTE[0],
+                            "lw": 1.5,
+                        },
+                    )
+                ax.text(
+                    end + 0.02 * vmax,
+                    i,
+                    _label(texts[i], lang),
+                    va="center",
+                    ha="right" if rtl else "left",
+                    fontweight="bold",
+                    fontsize=spec.text,
+                )
+            ax.set_yticks(range(len(data)), names)
+            ax.set_ylim(len(data) - 0.5, -0.5)
+            ax.set_xlim(0, xmax)
+            ax.set_xlabel(_label(t("chart.enforcement.xlabel", lang), lang))
+            ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(4 if spec.name == "narrow" else 6))
+            ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda x, _: fmt.number(x, lang)))
+            _title(fig, title, lang, spec)
+            _mirror(ax, lang)
+        return figure
+
+    top = data.loc[data["value"].astype(float).idxmax()]
+    alt = t(
+        "chart.enforcement.alt",
+        lang,
+        title=title,
+        metric=metric_text(metrics, str(top["metric"]), "label", lang),
+        quantity=fmt.quantity(float(top["value"]), top["qualifier"], top["unit"], lang),
+    )
+    return _chart(
+        "enforcement_outcomes", lang, title, alt, data, notes, draw, layout, notes_in_image
+    )
 
 
 # --------------------------------------------------------------------------- content counts
@@ -531,8 +909,14 @@ def content_counts(
     context: Sequence[Comparison] = (),
     scale: str = "auto",
     checks: pd.DataFrame | None = None,
+    layout: str = "wide",
+    notes_in_image: bool = False,
 ) -> Chart:
     """Content and report counts per platform as the documents give them, beside context series.
+
+    One row per platform and series; each series has its own colour and marker, and its
+    legend label says what it counts and over which period (Meta's nine months are not
+    NCMEC's year). On a log axis the values are dots; on a linear one, bars from zero.
 
     Parameters
     ----------
@@ -558,13 +942,15 @@ def content_counts(
     series_labels = [t("chart.counts.documents", lang), *(c.label for c in context)]
     records = []
     for subject in subjects:
-        documents = _consensus(rows[rows["subject"] == subject])
+        mentions = rows[rows["subject"] == subject]
+        documents = _consensus(mentions)
         records.append(
             {
                 "subject": subject,
                 "series": series_labels[0],
-                "value": documents["value"],
+                "value": float(documents["value"]),
                 "qualifier": documents["qualifier"],
+                "evidence": _ids(mentions["figure_id"]),
             }
         )
         for comparison in context:
@@ -573,13 +959,15 @@ def content_counts(
                     {
                         "subject": subject,
                         "series": comparison.label,
-                        "value": comparison.values[subject],
+                        "value": float(comparison.values[subject]),
                         "qualifier": "exact",
+                        "evidence": "",  # a context series: no figure of the dataset
                     }
                 )
     data = pd.DataFrame(records)
     positive = data["value"][data["value"] > 0]
     log = scale == "log" or (scale == "auto" and positive.max() > 10 * positive.min())
+    data = data.assign(log=log)
     title = t("chart.counts.title", lang)
     extra = [t("caveat", lang, caveat=c.caveat) for c in context]
     extra += [
@@ -587,44 +975,129 @@ def content_counts(
         for cite in dict.fromkeys(c.citation for c in context)
     ]
     notes = _source_notes(rows, metrics, lang, checks, extra)
-    n_series = len(series_labels)
-    height = 0.8 / n_series
-    with _rc(lang):
-        figure, ax = _new_figure(lang, 0.5 * len(data) + 1.6, notes)
-        items = []
-        for j, label in enumerate(series_labels):
-            part = data[data["series"] == label]
-            ys = [subjects.index(s) + (j - (n_series - 1) / 2) * height for s in part["subject"]]
-            ax.barh(ys, part["value"], height=height * 0.9, color=PALETTE[j], label=label)
-            for y, (_, row) in zip(ys, part.iterrows(), strict=True):
-                text = fmt.bound(row["value"], row["qualifier"], "items", lang)
-                ax.text(
-                    row["value"] * (1.15 if log else 1.01),
-                    y,
-                    text,
-                    va="center",
-                    ha="right" if lang == "ar" else "left",
-                    fontsize=8,
-                )
-                items.append(
-                    f"{name('subject', row['subject'], lang)}, {label}: "
-                    f"{fmt.quantity(row['value'], row['qualifier'], 'items', lang)}"
-                )
-        if log:
-            ax.set_xscale("log")
-        ax.set_xlim(0 if not log else positive.min() / 3, data["value"].max() * (6 if log else 1.3))
-        ax.xaxis.set_major_formatter(
-            mpl.ticker.FuncFormatter(lambda x, _: fmt.count(x, lang) if x >= 1 else "")
+    rtl = lang == "ar"
+    # one row per mark, platforms apart by a gap
+    gap = 0.7
+    ys, y = [], -1.0
+    for i, row in data.iterrows():
+        y += 1 + (gap if i and row["subject"] != data["subject"].iloc[i - 1] else 0)
+        ys.append(y)
+    centres = [float(np.mean([ys[i] for i in data.index[data["subject"] == s]])) for s in subjects]
+    texts = [fmt.bound(r["value"], r["qualifier"], "items", lang) for _, r in data.iterrows()]
+
+    def draw(spec: Layout, with_notes: bool) -> Figure:
+        names = [_label(name("subject", s, lang), lang) for s in subjects]
+        legend = [_label(s, lang, spec.width_in * 72 * 0.9, spec.small) for s in series_labels]
+        legend_rows = sum(s.count("\n") + 1 for s in legend)
+        title_lines = len(_lines(title, lang, spec.width_in * 72 * 0.96, spec.title, "bold"))
+        row_in = _line_in(spec.text) + 0.14
+        body = _overhead(spec, title_lines, legend_rows) + row_in * (ys[-1] + 1)
+        plot_pt = (
+            spec.width_in * 72 * 0.97 - max(text_width(_plain(n), spec.text) for n in names) - 24
         )
-        ax.set_yticks(range(len(subjects)), [name("subject", s, lang) for s in subjects])
-        ax.set_ylim(len(subjects) - 0.5, -0.5)
-        xlabel = t("chart.counts.xlabel", lang)
-        ax.set_xlabel(f"{xlabel} ({t('chart.counts.log', lang)})" if log else xlabel)
-        ax.legend(loc="lower left" if lang == "ar" else "lower right", fontsize=8, frameon=True)
-        _title(ax, title)
-        _mirror(ax, lang)
-    alt = t("chart.counts.alt", lang, title=title, items=join(items, lang)) + " " + notes[0]
-    return Chart("content_counts", lang, figure, title, alt, data.assign(log=log), notes)
+        fracs = [text_width(x, spec.text) / plot_pt + 0.02 for x in texts]
+        lower = [q in LOWER_BOUNDS for q in data["qualifier"]]
+        with _rc(lang):
+            figure, fig = _canvas(lang, spec, body, notes, with_notes)
+            ax = fig.add_subplot()
+            _style(ax, spec)
+            handles = []
+            for j in range(len(series_labels)):
+                colour, marker = PALETTE[j % len(PALETTE)], MARKERS[j % len(MARKERS)]
+                if log:
+                    handles.append(
+                        Line2D([], [], color=colour, marker=marker, ls="", ms=7, label=legend[j])
+                    )
+                else:
+                    handles.append(mpl.patches.Patch(color=colour, label=legend[j]))
+            if log:
+                xmin = positive.min() / 3
+                ends = [
+                    v * (2.0 if low else 1.0) for v, low in zip(data["value"], lower, strict=True)
+                ]
+                # the largest x that leaves every label, right of its dot, inside the plot
+                a = math.log10(xmin)
+                x_hi = max(
+                    (math.log10(e * 1.25) - f * a) / (1 - f)
+                    for e, f in zip(ends, fracs, strict=True)
+                )
+                xmax = 10**x_hi
+            else:
+                xmin = 0
+                pad = data["value"].max() * 0.02
+                ends = [
+                    v + (data["value"].max() * 0.12 if low else 0)
+                    for v, low in zip(data["value"], lower, strict=True)
+                ]
+                xmax = max((e + pad) / (1 - f) for e, f in zip(ends, fracs, strict=True))
+            for i, row in data.iterrows():
+                j = series_labels.index(row["series"])
+                colour, marker = PALETTE[j % len(PALETTE)], MARKERS[j % len(MARKERS)]
+                value, y = row["value"], ys[i]
+                if log:  # a dot: on a log axis a bar's length means nothing
+                    ax.plot([value], [y], marker=marker, ms=7, color=colour, ls="", zorder=3)
+                    start, at = value, ends[i] * 1.25
+                else:  # a bar, from zero
+                    ax.barh(y, value, height=0.8, color=colour)
+                    start, at = value, ends[i] + data["value"].max() * 0.02
+                if lower[i]:  # a lower bound: an open end, the true number lies beyond
+                    ax.annotate(
+                        "",
+                        xy=(ends[i], y),
+                        xytext=(start, y),
+                        arrowprops={
+                            "arrowstyle": "-|>",
+                            "linestyle": "--",
+                            "color": colour,
+                            "lw": 1.3,
+                            "shrinkA": 4,
+                            "shrinkB": 0,
+                        },
+                    )
+                ax.text(
+                    at,
+                    y,
+                    _label(texts[i], lang),
+                    va="center",
+                    ha="right" if rtl else "left",
+                    fontsize=spec.text,
+                )
+            if log:
+                ax.set_xscale("log")
+                ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())
+            ax.set_xlim(xmin, xmax)
+            top = data["value"].max() * 1.5  # no tick label in the room kept for the labels
+            ax.xaxis.set_major_formatter(
+                mpl.ticker.FuncFormatter(
+                    lambda x, _: fmt.count(x, lang) if 1 <= x <= top or not log else ""
+                )
+            )
+            if not log:
+                ax.xaxis.set_major_locator(
+                    mpl.ticker.MaxNLocator(3 if spec.name == "narrow" else 5)
+                )
+            ax.set_yticks(centres, names)
+            ax.set_ylim(ys[-1] + 0.6, -0.6)
+            xlabel = t("chart.counts.xlabel", lang)
+            ax.set_xlabel(
+                _label(f"{xlabel} ({t('chart.counts.log', lang)})" if log else xlabel, lang)
+            )
+            _legend(fig, handles, lang, spec)
+            _title(fig, title, lang, spec)
+            _mirror(ax, lang)
+        return figure
+
+    documents = data[data["series"] == series_labels[0]]
+    top = documents.loc[documents["value"].idxmax()]
+    alt = t(
+        "chart.counts.alt_context" if context else "chart.counts.alt",
+        lang,
+        kind=t("chart.counts.dots" if log else "chart.counts.bars", lang),
+        title=title,
+        subject=name("subject", str(top["subject"]), lang),
+        quantity=fmt.quantity(top["value"], str(top["qualifier"]), "items", lang),
+    )
+    return _chart("content_counts", lang, title, alt, data, notes, draw, layout, notes_in_image)
 
 
 # --------------------------------------------------------------------------- source coverage
@@ -637,10 +1110,13 @@ def source_coverage(
     *,
     lang: str = "en",
     checks: pd.DataFrame | None = None,
+    layout: str = "wide",
+    notes_in_image: bool = False,
 ) -> Chart:
     """Which document reports which claim; claims corroborated by several documents first.
 
-    The dot's colour is the claim's primary-source verdict when ``checks`` is given.
+    The dot's colour is the claim's primary-source verdict when ``checks`` is given; its
+    size, the number of the document's mentions of the claim.
     """
     check_language(lang)
     claims = corroborate(figures)
@@ -650,190 +1126,266 @@ def source_coverage(
     ).reset_index(drop=True)
     documents = list(sources["document_id"].astype(str))
     title = t("chart.coverage.title", lang)
-    # mentions per (claim, document), counted once: linear in the number of figures
-    counts = (
+    # mentions per (claim, document), gathered once: linear in the number of figures
+    ids = (
         figures.assign(claim=claim_keys(figures), document_id=figures["document_id"].astype(str))
-        .groupby(["claim", "document_id"], observed=True)
-        .size()
+        .groupby(["claim", "document_id"], observed=True)["figure_id"]
+        .agg(list)
     )
     records = [
         {
             "claim": claim["claim"],
             "row": i,
             "document_id": doc,
-            "mentions": int(counts[claim["claim"], doc]),
+            "mentions": len(ids[claim["claim"], doc]),
+            "evidence": _ids(ids[claim["claim"], doc]),
         }
         for i, claim in claims.iterrows()
         for doc in claim["documents"]
     ]
     data = pd.DataFrame(records)
     n_multi = int(claims["multi"].sum())
-    gap = 1 if 0 < n_multi < len(claims) else 0  # a spacer row holds the group labels
-    positions = [i + (gap if i >= n_multi else 0) for i in range(len(claims))]
-    data["row"] = [positions[i] for i in data["row"]]
-    notes = [t("source", lang, sources=", ".join(documents))]
-    with _rc(lang):
-        figure, ax = _new_figure(lang, 0.27 * (len(claims) + gap) + 1.8, notes)
-        colours = [
-            VERDICT_COLOURS[verdict_of(checks, c)] if checks is not None else PALETTE[0]
-            for c in data["claim"]
-        ]
-        ax.scatter(
-            [documents.index(d) for d in data["document_id"]],
-            data["row"],
-            s=40 + 30 * (data["mentions"] - 1),
-            c=colours,
-            zorder=3,
-        )
-        labels = []
-        for _, claim in claims.iterrows():
-            label = metric_text(metrics, claim["metric"], "label", lang)
-            subject = name("subject", claim["subject"], lang)
-            period = f", {claim['period']}" if claim["period"] else ""
-            labels.append("\n".join(_wrap(f"{label} — {subject}{period}", 60)))
-        ax.set_yticks(positions, labels, fontsize=7)
-        ax.set_xticks(
-            range(len(documents)),
-            documents,
-            rotation=30,
-            ha="left" if lang == "ar" else "right",
-            fontsize=7,
-        )
-        ax.set_ylim(len(claims) + gap - 0.5, -0.5)
-        ax.set_xlim(-0.5, len(documents) - 0.5)
-        if gap:
-            ax.axhspan(n_multi - 0.5, n_multi + 0.5, color="white", zorder=2)
-            ax.text(
-                0.5,
-                n_multi,
-                f"↑ {t('chart.coverage.corroborated', lang)}    "
-                f"↓ {t('chart.coverage.single', lang)}",
-                ha="center",
-                va="center",
-                fontsize=7.5,
-                color="#333333",
-                zorder=3,
-                transform=mpl.transforms.blended_transform_factory(ax.transAxes, ax.transData),
-            )
-        if checks is not None:
-            present = [
-                v for v in VERDICT_COLOURS if v in {verdict_of(checks, c) for c in data["claim"]}
-            ]
-            handles = [
-                Line2D(
-                    [],
-                    [],
-                    marker="o",
-                    ls="",
-                    color=VERDICT_COLOURS[v],
-                    label=t(f"verdict.{v}", lang),
-                )
-                for v in present
-            ]
-            figure.legend(
-                handles=handles, loc="outside lower center", fontsize=7, ncols=1, frameon=False
-            )
-        ax.set_xlabel(t("chart.coverage.xlabel", lang))
-        ax.set_ylabel(t("chart.coverage.ylabel", lang))
-        _title(ax, title)
-        if lang == "ar":
-            ax.invert_xaxis()
-            ax.yaxis.tick_right()
-            ax.yaxis.set_label_position("right")
-    items = [
-        f"{metric_text(metrics, c['metric'], 'label', lang)} — "
-        f"{name('subject', c['subject'], lang)}: {', '.join(c['documents'])}"
-        for _, c in claims[claims["multi"]].iterrows()
+    groups = 0 < n_multi < len(claims)  # a header row over each group
+    notes = [t("source", lang, sources=_comma(lang).join(documents))]
+    rtl = lang == "ar"
+    claim_texts = []
+    for _, claim in claims.iterrows():
+        label = metric_text(metrics, claim["metric"], "label", lang)
+        subject = name("subject", claim["subject"], lang)
+        period = f"{_comma(lang)}{claim['period']}" if claim["period"] else ""
+        claim_texts.append(f"{label} — {subject}{period}")
+    colours = [
+        VERDICT_COLOURS[verdict_of(checks, c)] if checks is not None else PALETTE[0]
+        for c in data["claim"]
     ]
+
+    def draw(spec: Layout, with_notes: bool) -> Figure:
+        size = spec.small
+        width = spec.width_in * 72 * (0.5 if spec.name == "narrow" else 0.55)
+        labels = [_label(text, lang, width, size) for text in claim_texts]
+        headers = [
+            _label(t(f"chart.coverage.{key}", lang), lang, width, size, "bold")
+            for key in ("corroborated", "single")
+        ]
+        # rows as tall as their labels, in units of one line
+        ticks, tick_labels, positions, bold = [], [], [], []
+        y = 0.0
+
+        def add(text: str, header: bool) -> float:
+            nonlocal y
+            n = text.count("\n") + 1
+            centre = y + (n + 0.6) / 2
+            y += n + 0.6
+            ticks.append(centre)
+            tick_labels.append(text)
+            bold.append(header)
+            return centre
+
+        for i, label in enumerate(labels):
+            if groups and i == 0:
+                add(headers[0], True)
+            if groups and i == n_multi:
+                y += 0.4
+                add(headers[1], True)
+            positions.append(add(label, False))
+        doc_width = max(text_width(d, size) for d in documents)
+        angle = 40
+        xticks_in = (doc_width * math.sin(math.radians(angle)) + size) / 72
+        n_verdicts = (
+            len({verdict_of(checks, c) for c in data["claim"]}) if checks is not None else 0
+        )
+        title_lines = len(_lines(title, lang, spec.width_in * 72 * 0.96, spec.title, "bold"))
+        body = _overhead(spec, title_lines, n_verdicts, xticks_in) + _line_in(size, y) + 0.1
+        with _rc(lang):
+            figure, fig = _canvas(lang, spec, body, notes, with_notes)
+            ax = fig.add_subplot()
+            _style(ax, spec)
+            scale = (spec.small / 8) ** 2
+            ax.scatter(
+                [documents.index(d) for d in data["document_id"]],
+                [positions[r] for r in data["row"]],
+                s=(30 + 25 * (data["mentions"] - 1)) * scale,
+                c=colours,
+                zorder=3,
+            )
+            ax.set_yticks(ticks, tick_labels, fontsize=size)
+            for tick, header in zip(ax.yaxis.get_major_ticks(), bold, strict=True):
+                if header:
+                    tick.label1.set_fontweight("bold")
+                    tick.label2.set_fontweight("bold")
+            for centre, header in zip(ticks, bold, strict=True):
+                if header:  # no grid line through a header
+                    ax.axhspan(centre - 0.5, centre + 0.5, color="white", zorder=2)
+            ax.set_xticks(
+                range(len(documents)),
+                [_label(d, lang) for d in documents],
+                rotation=-angle if rtl else angle,
+                ha="left" if rtl else "right",
+                rotation_mode="anchor",
+                fontsize=size,
+            )
+            ax.set_ylim(y, 0)
+            ax.set_xlim(-0.5, len(documents) - 0.5)
+            if checks is not None:
+                present = [
+                    v
+                    for v in VERDICT_COLOURS
+                    if v in {verdict_of(checks, c) for c in data["claim"]}
+                ]
+                handles = [
+                    Line2D(
+                        [],
+                        [],
+                        marker="o",
+                        ls="",
+                        color=VERDICT_COLOURS[v],
+                        label=_label(t(f"verdict.{v}", lang), lang),
+                    )
+                    for v in present
+                ]
+                _legend(fig, handles, lang, spec)
+            ax.set_xlabel(_label(t("chart.coverage.xlabel", lang), lang))
+            ax.set_ylabel(_label(t("chart.coverage.ylabel", lang), lang))
+            _title(fig, title, lang, spec)
+            _mirror(ax, lang)
+        return figure
+
     alt = t(
         "chart.coverage.alt",
         lang,
         title=title,
         corroborated=fmt.number(n_multi, lang),
         single=fmt.number(len(claims) - n_multi, lang),
-        items=join(items, lang),
     )
-    return Chart("source_coverage", lang, figure, title, alt, data, notes)
+    return _chart("source_coverage", lang, title, alt, data, notes, draw, layout, notes_in_image)
 
 
 # --------------------------------------------------------------------------- timeline
 
 
-def timeline(events: pd.DataFrame, *, lang: str = "en") -> Chart:
+def timeline(
+    events: pd.DataFrame, *, lang: str = "en", layout: str = "wide", notes_in_image: bool = False
+) -> Chart:
     """The dated events, in order; an inferred date is drawn hollow; a year or month as a span."""
     check_language(lang)
     if events.empty:
         raise ChartDataError("no events in the data")
     data = events.sort_values(["date", "event_id"]).reset_index(drop=True)
+    data = data.assign(evidence=data["event_id"].astype(str))
     title = t("chart.timeline.title", lang)
-    notes = [t("source", lang, sources=", ".join(sorted(data["document_id"].astype(str).unique())))]
+    documents = sorted(data["document_id"].astype(str).unique())
+    notes = [t("source", lang, sources=_comma(lang).join(documents))]
     start, end = data["date"].min(), data["date"].max()
     span = (end - start) or pd.Timedelta(days=365)
-    with _rc(lang):
-        figure, ax = _new_figure(lang, 0.62 * len(data) + 1.3, notes)
-        items = []
-        for i, event in data.iterrows():
-            when, precision = event["date"], str(event["date_precision"])
-            inferred = bool(event["date_inferred"])
-            stop = when + (
+    pad = span * 0.08
+    xmin, xmax = start - pad, end + pad
+    rtl = lang == "ar"
+    texts, stops = [], []
+    for _, event in data.iterrows():
+        when, precision = event["date"], str(event["date_precision"])
+        stops.append(
+            when
+            + (
                 pd.DateOffset(years=1)
                 if precision == "year"
                 else pd.DateOffset(months=1)
                 if precision == "month"
                 else pd.Timedelta(0)
             )
-            if stop > when:
-                ax.plot(
-                    [when, stop], [i, i], color=PALETTE[0], lw=5, alpha=0.35, solid_capstyle="butt"
-                )
-            ax.plot(
-                [when],
-                [i],
-                marker="o",
-                ms=7,
-                color=PALETTE[0],
-                markerfacecolor="white" if inferred else PALETTE[0],
-                zorder=3,
-            )
-            date_text = fmt.date(when, precision, lang)
-            text = f"{date_text} — {event_text(event, lang)}"
-            right = (when - start) < span * 0.55
-            ax.text(
-                stop + span * 0.015 if right else when - span * 0.015,
-                i,
-                "\n".join(_wrap(text, 58)),
-                va="center",
-                ha="left" if right else "right",
-                fontsize=7.5,
-                multialignment="right" if lang == "ar" else "left",
-            )
-            items.append(text)
-        ax.set_ylim(len(data) - 0.5, -0.5)
-        ax.set_yticks([])
-        pad = span * 0.08
-        ax.set_xlim(start - pad, end + pad)
-        ax.xaxis.set_major_formatter(mpl.dates.DateFormatter("%Y"))
-        ax.set_xlabel(t("chart.timeline.xlabel", lang))
-        handles = [
-            Line2D(
-                [], [], marker="o", ls="", color=PALETTE[0], label=t("chart.timeline.stated", lang)
-            ),
-            Line2D(
-                [],
-                [],
-                marker="o",
-                ls="",
-                color=PALETTE[0],
-                markerfacecolor="white",
-                label=t("chart.timeline.inferred", lang),
-            ),
-        ]
-        figure.legend(
-            handles=handles, loc="outside lower center", fontsize=7.5, ncols=2, frameon=False
         )
-        _title(ax, title)
-    alt = t("chart.timeline.alt", lang, title=title, items=join(items, lang))
-    return Chart("timeline", lang, figure, title, alt, data, notes)
+        texts.append(f"{fmt.date(when, precision, lang)} — {event_text(event, lang)}")
+
+    def fraction(when) -> float:
+        return (when - xmin) / (xmax - xmin)
+
+    def draw(spec: Layout, with_notes: bool) -> Figure:
+        size = spec.small
+        plot_pt = spec.width_in * 72 * 0.96 - 8
+        gap = (xmax - xmin) * 8 / plot_pt  # 8 pt between a dot and its text
+        sides, labels = [], []
+        for i, event in data.iterrows():
+            room_right = (1 - fraction(stops[i]) - 0.01) * plot_pt - 10
+            room_left = (fraction(event["date"]) - 0.01) * plot_pt - 10
+            right = room_right >= room_left
+            sides.append(right)
+            labels.append(_label(texts[i], lang, max(room_right, room_left), size))
+        heights = [label.count("\n") + 1 + 0.7 for label in labels]
+        positions = list(np.cumsum(heights) - np.array(heights) / 2)
+        total = float(sum(heights))
+        legend = [
+            _label(t("chart.timeline.stated", lang), lang),
+            _label(t("chart.timeline.inferred", lang), lang),
+        ]
+        two_columns = sum(text_width(_plain(x), size) for x in legend) + 80 < plot_pt
+        title_lines = len(_lines(title, lang, spec.width_in * 72 * 0.96, spec.title, "bold"))
+        body = _overhead(spec, title_lines, 1 if two_columns else 2) + _line_in(size, total) + 0.1
+        with _rc(lang):
+            figure, fig = _canvas(lang, spec, body, notes, with_notes)
+            ax = fig.add_subplot()
+            _style(ax, spec)
+            for i, event in data.iterrows():
+                when, y = event["date"], positions[i]
+                inferred = bool(event["date_inferred"])
+                if stops[i] > when:
+                    ax.plot(
+                        [when, stops[i]],
+                        [y, y],
+                        color=PALETTE[0],
+                        lw=5,
+                        alpha=0.35,
+                        solid_capstyle="butt",
+                    )
+                ax.plot(
+                    [when],
+                    [y],
+                    marker="o",
+                    ms=7,
+                    color=PALETTE[0],
+                    markerfacecolor="white" if inferred else PALETTE[0],
+                    zorder=3,
+                )
+                right = sides[i]
+                ax.text(
+                    stops[i] + gap if right else when - gap,
+                    y,
+                    labels[i],
+                    va="center",
+                    ha="left" if right else "right",
+                    fontsize=size,
+                    multialignment="right" if rtl else "left",
+                )
+            ax.set_ylim(total, 0)
+            ax.set_yticks([])
+            ax.set_xlim(xmin, xmax)
+            ax.xaxis.set_major_locator(mpl.dates.YearLocator(4 if spec.name == "narrow" else 2))
+            ax.xaxis.set_major_formatter(mpl.dates.DateFormatter("%Y"))
+            ax.set_xlabel(_label(t("chart.timeline.xlabel", lang), lang))
+            handles = [
+                Line2D([], [], marker="o", ls="", color=PALETTE[0], label=legend[0]),
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    ls="",
+                    color=PALETTE[0],
+                    markerfacecolor="white",
+                    label=legend[1],
+                ),
+            ]
+            _legend(fig, handles, lang, spec, ncols=2 if two_columns else 1)
+            _title(fig, title, lang, spec)
+        return figure
+
+    first, last = data.iloc[0], data.iloc[-1]
+    alt = t(
+        "chart.timeline.alt",
+        lang,
+        title=title,
+        n=fmt.number(len(data), lang),
+        first=fmt.date(first["date"], str(first["date_precision"]), lang),
+        last=fmt.date(last["date"], str(last["date_precision"]), lang),
+    )
+    return _chart("timeline", lang, title, alt, data, notes, draw, layout, notes_in_image)
 
 
 # --------------------------------------------------------------------------- one call
@@ -873,7 +1425,11 @@ def make(
 def gallery(
     directory: str | os.PathLike[str], *, data_dir=None, langs: Sequence[str] = ("en", "fr", "ar")
 ) -> list[Path]:
-    """Write every chart kind in every language (SVG and PNG) and an ``index.html`` showing them."""
+    """Write every chart kind in every language and an ``index.html`` showing them.
+
+    Per chart: the SVG and PNG :func:`save` writes (notes in the image) and the two page
+    images, ``<stem>_wide.png`` and ``<stem>_narrow.png`` (notes as text, under them).
+    """
     from . import output
 
     directory = Path(directory).resolve()
@@ -887,11 +1443,27 @@ def gallery(
             chart = make(kind, lang=lang, data_dir=data_dir)
             svg, png = save(chart, directory)
             written += [svg, png]
-            cells.append(f'<td><img src="{png.name}" alt="{_html(chart.alt)}" width="800"></td>')
+            sizes = chart.sizes()
+            images = []
+            for layout, image in chart.pngs().items():
+                path = directory / f"{kind}_{lang}_{layout}.png"
+                _write_atomically(path, image)
+                written.append(path)
+                width, height = sizes[layout]
+                images.append(
+                    f'<img src="{path.name}" alt="{_html(chart.alt)}" width="{width}" '
+                    f'height="{height}">'
+                )
+            notes = "".join(f"<li>{_html(n)}</li>" for n in chart.notes)
+            cells.append(
+                f'<td dir="{"rtl" if lang == "ar" else "ltr"}">{" ".join(images)}'
+                f'<ul>{notes}</ul><p><a href="{png.name}">{png.name}</a></p></td>'
+            )
         rows.append(f"<tr><th>{kind}</th>{''.join(cells)}</tr>")
     index = directory / "index.html"
     index.write_text(
         "<!doctype html><meta charset=utf-8><title>tspolicy chart gallery</title>"
+        "<style>td{vertical-align:top}li{font-size:14px}</style>"
         "<table><tr><th></th>"
         + "".join(f"<th>{lang}</th>" for lang in langs)
         + "</tr>"
@@ -923,14 +1495,37 @@ def _umask() -> int:
 STALE_TEMPORARY_SECONDS = 600
 
 
+def _write_atomically(target: Path, write: Callable[[str], None] | bytes) -> None:
+    """Write ``target`` through a temporary file in its folder, moved into place."""
+    directory, stem, ext = target.parent, target.stem, target.suffix.lstrip(".")
+    for stale in directory.glob(f".{stem}.*.{ext}"):  # left by a writer killed mid-file
+        with suppress(OSError):
+            if time.time() - stale.stat().st_mtime > STALE_TEMPORARY_SECONDS:
+                stale.unlink()
+    handle, tmp = tempfile.mkstemp(dir=directory, prefix=f".{stem}.", suffix=f".{ext}")
+    os.close(handle)
+    try:
+        if isinstance(write, bytes):
+            Path(tmp).write_bytes(write)
+        else:
+            write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; these are not
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
 def save(
     chart: Chart, directory: str | os.PathLike[str], stem: str | None = None
 ) -> tuple[Path, Path]:
-    """Write the chart as SVG and PNG, deterministically and atomically.
+    """Write the chart as SVG and PNG, with its notes under it, deterministically and atomically.
 
-    The same chart gives the same bytes: no creation date or software version in the
-    metadata, fixed SVG ids (``svg.hashsalt``), text as paths. Each file is written to a
-    temporary name and moved into place, so a reader never sees half a file.
+    A paper has no figure caption, so these files carry the notes in the image
+    (:meth:`Chart.with_notes`, wide layout). The same chart gives the same bytes: no creation
+    date or software version in the metadata, fixed SVG ids (``svg.hashsalt``), text as
+    paths. Each file is written to a temporary name and moved into place, so a reader never
+    sees half a file.
 
     Returns
     -------
@@ -939,22 +1534,15 @@ def save(
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     stem = stem or f"{chart.kind}_{chart.lang}"
+    figure = chart.with_notes()
     written = []
     for ext, metadata in (("svg", {"Date": None, "Creator": None}), ("png", {"Software": None})):
         target = directory / f"{stem}.{ext}"
-        for stale in directory.glob(f".{stem}.*.{ext}"):  # left by a writer killed mid-file
-            with suppress(OSError):
-                if time.time() - stale.stat().st_mtime > STALE_TEMPORARY_SECONDS:
-                    stale.unlink()
-        handle, tmp = tempfile.mkstemp(dir=directory, prefix=f".{stem}.", suffix=f".{ext}")
-        os.close(handle)
-        try:
+
+        def write(tmp: str, ext=ext, metadata=metadata) -> None:
             with _rc(chart.lang):
-                chart.figure.savefig(tmp, format=ext, metadata=metadata)
-            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; these are not
-            os.replace(tmp, target)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+                figure.savefig(tmp, format=ext, metadata=metadata)
+
+        _write_atomically(target, write)
         written.append(target)
     return written[0], written[1]
