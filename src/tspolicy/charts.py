@@ -52,7 +52,7 @@ from .corroborate import claim_keys, corroborate
 from .data import load_dataset
 from .errors import TspolicyError
 from .groups import CONTENT, ENFORCEMENT, RANK, SHARE  # re-exported for callers
-from .i18n import check_language, event_text, join, metric_text, name, t
+from .i18n import check_language, event_text, join, metric_text, name, subject_name, t
 
 LOWER_BOUNDS = frozenset({"more_than", "at_least"})
 FONT = "DejaVu Sans"
@@ -523,7 +523,7 @@ def _verdict_notes(rows: pd.DataFrame, lang: str, checks: pd.DataFrame | None) -
         verdict = verdicts.get(claim, "unverified")
         if verdict != "matches":
             group = rows[rows["claim"] == claim].iloc[0]
-            subject = name("subject", str(group["subject"]), lang)
+            subject = subject_name(rows, str(group["subject"]), lang)
             amount = fmt.quantity(
                 float(group["value"]), str(group["qualifier"]), str(group["unit"]), lang
             )
@@ -636,7 +636,7 @@ def platform_shares(
 
     def draw(spec: Layout, with_notes: bool) -> Figure:
         names = [
-            _label(name("subject", s, lang), lang, spec.width_in * 72 * 0.3, spec.text)
+            _label(subject_name(figures, s, lang), lang, spec.width_in * 72 * 0.3, spec.text)
             for s in data["subject"]
         ]
         lines = max(n.count("\n") + 1 for n in names)
@@ -677,7 +677,7 @@ def platform_shares(
         return figure
 
     top = data.iloc[0]
-    top_name = name("subject", str(top["subject"]), lang)
+    top_name = subject_name(figures, str(top["subject"]), lang)
     if np.isnan(top["share"]):
         alt = t("chart.shares.alt_rank", lang, title=title, top=top_name)
     else:
@@ -750,7 +750,7 @@ def enforcement_outcomes(
     title = t(
         "chart.enforcement.title",
         lang,
-        organisation=name("subject", organisation, lang),
+        organisation=subject_name(figures, organisation, lang),
         country=name("country", country, lang),
         start=start,
     )
@@ -986,7 +986,7 @@ def content_counts(
     texts = [fmt.bound(r["value"], r["qualifier"], "items", lang) for _, r in data.iterrows()]
 
     def draw(spec: Layout, with_notes: bool) -> Figure:
-        names = [_label(name("subject", s, lang), lang) for s in subjects]
+        names = [_label(subject_name(figures, s, lang), lang) for s in subjects]
         legend = [_label(s, lang, spec.width_in * 72 * 0.9, spec.small) for s in series_labels]
         legend_rows = sum(s.count("\n") + 1 for s in legend)
         title_lines = len(_lines(title, lang, spec.width_in * 72 * 0.96, spec.title, "bold"))
@@ -1094,7 +1094,7 @@ def content_counts(
         lang,
         kind=t("chart.counts.dots" if log else "chart.counts.bars", lang),
         title=title,
-        subject=name("subject", str(top["subject"]), lang),
+        subject=subject_name(figures, str(top["subject"]), lang),
         quantity=fmt.quantity(top["value"], str(top["qualifier"]), "items", lang),
     )
     return _chart("content_counts", lang, title, alt, data, notes, draw, layout, notes_in_image)
@@ -1151,7 +1151,7 @@ def source_coverage(
     claim_texts = []
     for _, claim in claims.iterrows():
         label = metric_text(metrics, claim["metric"], "label", lang)
-        subject = name("subject", claim["subject"], lang)
+        subject = subject_name(figures, claim["subject"], lang)
         period = f"{_comma(lang)}{claim['period']}" if claim["period"] else ""
         claim_texts.append(f"{label} — {subject}{period}")
     colours = [

@@ -21,6 +21,7 @@ import pandas as pd
 
 from . import __version__
 from . import formatting as fmt
+from .charts import NARROW_MEDIA
 from .csvsafe import safe_frame
 from .evidence import ref
 from .i18n import t
@@ -28,8 +29,6 @@ from .i18n import t
 #: The chart's CSV: dataset and licence, for its header block.
 DATASET = "tspolicy dataset"
 LICENCE = "Apache-2.0 (code and curated data); the excerpts are short quotations of their documents"
-#: Viewports up to this width get the narrow drawing.
-NARROW_MAX_PX = 600
 
 
 def _cell(value: Any, column: str, lang: str) -> str:
@@ -101,7 +100,7 @@ def figure_html(chart: Any, lang: str, *, number: int, page: str) -> str:
             wide=_data_uri(pngs["wide"], "image/png"),
             narrow=_data_uri(pngs["narrow"], "image/png") if pngs["narrow"] != pngs["wide"] else "",
             wide_size=sizes["wide"],
-            narrow_max=NARROW_MAX_PX,
+            narrow_media=NARROW_MEDIA,
             notes=chart.notes,
             evidence=ref(chart.evidence, lang),
             headers=[t(f"data.column.{c}", lang) for c in columns],
