@@ -70,6 +70,72 @@ def cited(text: str) -> list[str]:
     return list(dict.fromkeys(_LINK.findall(text)))
 
 
+#: A quotation or a parenthesised original inside a translated text.
+_QUOTED = re.compile(r"«\s?([^»]+?)\s?»|“([^”]+)”|\"([^\"]+)\"|\(([^()]+)\)|'([^']{4,})'")
+
+
+def quotations(text: str, lang: str) -> markupsafe.Markup:
+    """``text`` (a translated explanation) as HTML, its English quotations tagged.
+
+    A translation often quotes its English source, between quotation marks or in brackets
+    after the translation: « des centaines de jeunes » (hundreds of young people). Such a
+    quoted or bracketed run that is English is marked ``lang="en" dir="ltr"``; English
+    anywhere else stays untagged, for :mod:`tspolicy.langcheck` to find.
+    """
+    from .langcheck import untagged_english
+
+    if lang == "en":
+        return markupsafe.escape(text)
+    out, last = [], 0
+    for match in _QUOTED.finditer(text):
+        inner = next(g for g in match.groups() if g is not None)
+        if not untagged_english(markupsafe.escape(inner), lang):
+            continue
+        start = match.start() + match.group().index(inner)
+        out.append(markupsafe.escape(text[last:start]))
+        out.append(markupsafe.Markup('<span lang="en" dir="ltr">{}</span>').format(inner))
+        last = start + len(inner)
+    out.append(markupsafe.escape(text[last:]))
+    return markupsafe.Markup("").join(out)
+
+
+def tagged(text: str, ds: Dataset) -> markupsafe.Markup:
+    """``text`` as HTML with the names in it marked for their language and direction.
+
+    Document ids become ``<bdi translate="no">`` (an Arabic line would reorder their parts);
+    the English names and titles of primary sources and the citations of context series
+    become ``<cite lang="en" dir="ltr">`` — names, not English text passed off as the page's.
+    """
+    from .context import SERIES, load_context
+
+    ids = set(ds.sources["document_id"].astype(str))
+    names = {str(n) for n in ds.figures["primary_source"].dropna()}
+    for column in ("primary_source", "publisher"):
+        names |= {str(n) for n in ds.primary_checks[column].dropna() if str(n).strip()}
+    for series in SERIES:
+        try:
+            names.add(load_context(series, ds.data_dir).citation())
+        except (KeyError, OSError, ValueError):  # a data folder without that series
+            continue
+    found = sorted(ids | names, key=len, reverse=True)
+    if not found:
+        return markupsafe.escape(text)
+    pattern = re.compile("|".join(re.escape(n) for n in found))
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        out.append(markupsafe.escape(text[last : match.start()]))
+        value = match.group()
+        template = (
+            '<bdi translate="no" class="id">{}</bdi>'
+            if value in ids
+            else '<cite lang="en" dir="ltr" translate="no">{}</cite>'
+        )
+        out.append(markupsafe.Markup(template).format(value))
+        last = match.end()
+    out.append(markupsafe.escape(text[last:]))
+    return markupsafe.Markup("").join(out)
+
+
 # --------------------------------------------------------------------------- the notes
 
 
@@ -110,6 +176,8 @@ def _check(ds: Dataset, claim: str, lang: str) -> dict[str, Any]:
         if lang == "en"
         else _translated(row, "explanation", lang, "en")
     )
+    if why and why["text"]:
+        why["text"] = quotations(why["text"], lang)
     source = ", ".join(
         s for s in (_text(row["primary_source"]), _text(row["publisher"])) if s.strip()
     )

@@ -23,24 +23,83 @@ from . import __version__
 from . import formatting as fmt
 from .charts import NARROW_MEDIA
 from .csvsafe import safe_frame
-from .evidence import ref
-from .i18n import t
+from .evidence import ref, tagged
+from .i18n import event_text, metric_text, subject_name, t
 
 #: The chart's CSV: dataset and licence, for its header block.
 DATASET = "tspolicy dataset"
 LICENCE = "Apache-2.0 (code and curated data); the excerpts are short quotations of their documents"
 
 
-def _cell(value: Any, column: str, lang: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    if isinstance(value, bool):
-        return t(f"data.bool.{value}", lang)
-    if column == "qualifier":
-        return t(f"data.qualifier.{value}", lang)
-    if isinstance(value, int | float):
-        return fmt.number(float(value), lang)
-    return str(value)
+def _missing(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
+
+
+def _claim(claim: str, ds: Any, lang: str) -> str:
+    metric, subject, period = [*claim.split("|"), "", ""][:3]
+    text = f"{metric_text(ds.metrics, metric, 'label', lang)} — "
+    text += subject_name(ds.figures, subject, lang)
+    return text + (f"{t('punct.comma', lang)}{period}" if period else "")
+
+
+def table(chart: Any, ds: Any, lang: str) -> tuple[list[str], list[list[Any]]]:
+    """The chart's rows as the page's table shows them, in the page's language: one row per
+    mark, the columns a reader needs (what, value as stated, document, evidence)."""
+    data = chart.data
+    columns = [c for c in DISPLAY if c in data.columns]
+    if "event_id" in data.columns:
+        columns = ["event", *[c for c in columns if c != "event"]]
+    rows = []
+    for record in data.to_dict("records"):
+        unit = str(record.get("unit") or ("percent" if "share" in data else "items"))
+        cells: list[Any] = []
+        for column in columns:
+            value = record.get(column)
+            if column == "evidence":
+                cells.append(ref(str(value or "").split(), lang))
+            elif column == "document_id":
+                cells.append(
+                    markupsafe.Markup('<bdi translate="no" class="id">{}</bdi>').format(value)
+                )
+            elif _missing(value) and column != "event":
+                cells.append("—")
+            elif column == "subject":
+                cells.append(subject_name(ds.figures, str(value), lang))
+            elif column == "metric":
+                cells.append(metric_text(ds.metrics, str(value), "label", lang))
+            elif column == "claim":
+                cells.append(_claim(str(value), ds, lang))
+            elif column == "event":
+                cells.append(event_text(pd.Series(record), lang))
+            elif column == "date":
+                cells.append(fmt.date(value, str(record["date_precision"]), lang))
+            elif column == "rank":
+                cells.append(fmt.value(float(value), "rank", lang))
+            elif column in {"share", "value"}:
+                qualifier = str(record.get("qualifier") or "exact")
+                cells.append(fmt.quantity(float(value), qualifier, unit, lang))
+            else:
+                cells.append(
+                    fmt.number(float(value), lang) if isinstance(value, int | float) else value
+                )
+        rows.append(cells)
+    return [t(f"data.column.{c}", lang) for c in columns], rows
+
+
+#: The columns of a chart's data a page's table shows, in this order (others go to the CSV).
+DISPLAY = (
+    "subject",
+    "metric",
+    "claim",
+    "series",
+    "date",
+    "rank",
+    "share",
+    "value",
+    "mentions",
+    "document_id",
+    "evidence",
+)
 
 
 def csv_text(chart: Any, notes: list[str], lang: str, page: str) -> str:
@@ -60,13 +119,15 @@ def _data_uri(data: bytes, mime: str) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def figure_html(chart: Any, lang: str, *, number: int, page: str) -> str:
+def figure_html(chart: Any, ds: Any, lang: str, *, number: int, page: str) -> str:
     """The ``<figure>`` of one chart: picture, caption, data table and CSV download.
 
     Parameters
     ----------
     chart
         A :class:`tspolicy.charts.Chart`.
+    ds
+        The dataset it was drawn from (names and labels for its table).
     lang
         The page's language (the chart's).
     number
@@ -79,16 +140,7 @@ def figure_html(chart: Any, lang: str, *, number: int, page: str) -> str:
     ident = f"chart-{number}-{chart.kind}".replace("_", "-")
     pngs = chart.pngs()
     sizes = chart.sizes()
-    columns = list(chart.data.columns)
-    rows = [
-        [
-            ref(str(value).split(), lang)
-            if column == "evidence"
-            else markupsafe.escape(_cell(value, column, lang))
-            for column, value in zip(columns, record, strict=True)
-        ]
-        for record in chart.data.itertuples(index=False, name=None)
-    ]
+    headers, rows = table(chart, ds, lang)
     return (
         environment()
         .get_template("figure.html.j2")
@@ -101,9 +153,9 @@ def figure_html(chart: Any, lang: str, *, number: int, page: str) -> str:
             narrow=_data_uri(pngs["narrow"], "image/png") if pngs["narrow"] != pngs["wide"] else "",
             wide_size=sizes["wide"],
             narrow_media=NARROW_MEDIA,
-            notes=chart.notes,
+            notes=[tagged(note, ds) for note in chart.notes],
             evidence=ref(chart.evidence, lang),
-            headers=[t(f"data.column.{c}", lang) for c in columns],
+            headers=headers,
             rows=rows,
             csv=_data_uri(csv_text(chart, chart.notes, lang, page).encode("utf-8"), "text/csv"),
             csv_name=f"{page}-{number}-{chart.kind}.csv",

@@ -56,18 +56,17 @@ def _documents(ids: Any) -> list[markupsafe.Markup]:
     ]
 
 
+def _cite(name: str) -> markupsafe.Markup:
+    """An English name or citation on any page: tagged as English, left to right."""
+    return markupsafe.Markup('<cite lang="en" dir="ltr" translate="no">{}</cite>').format(
+        markupsafe.Markup(escape_markdown(name))
+    )
+
+
 def _primary(rows: pd.DataFrame, lang: str) -> markupsafe.Markup:
     """The primary sources' names (English names and titles), tagged as such."""
     names = sorted(rows["primary_source"].astype(str).unique())
-    return _join(
-        [
-            markupsafe.Markup('<cite lang="en" translate="no">{}</cite>').format(
-                markupsafe.Markup(escape_markdown(n))
-            )
-            for n in names
-        ],
-        t("list.separator", lang),
-    )
+    return _join([_cite(n) for n in names], t("list.separator", lang))
 
 
 def _title(doc: Any, lang: str) -> markupsafe.Markup:
@@ -280,8 +279,8 @@ def _content_counts(
         "ncmec_caveat": t("context.ncmec_reports_by_platform.caveat", lang)
         if ncmec is not None
         else "",
-        "meta_citation": meta.citation() if meta is not None else "",
-        "ncmec_citation": ncmec.citation() if ncmec is not None else "",
+        "meta_citation": _cite(meta.citation()) if meta is not None else "",
+        "ncmec_citation": _cite(ncmec.citation()) if ncmec is not None else "",
     }
 
 

@@ -14,6 +14,7 @@ injected that the report does not declare, and checks every value against the da
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +22,7 @@ from typing import Any
 from . import charts
 from .context import load_context
 from .data import Dataset, load_dataset
-from .evidence import cited, notes_html
+from .evidence import cited, notes_html, quotations, tagged
 from .figurehtml import figure_html
 from .i18n import metric_text, subject_name, t
 from .narrative import escape_markdown, narrative
@@ -46,6 +47,12 @@ def _markdown(text: str):
     from IPython.display import Markdown
 
     return Markdown(text)
+
+
+def _markdown_cell(html: Any) -> str:
+    """Markup for a Markdown table cell: its HTML kept, the Markdown specials of its text
+    escaped (a ``|`` would end the cell)."""
+    return re.sub(r"(?<!<)([\\`*_\[\]{}#|~!])(?![^<]*>)", r"\\\1", str(html))
 
 
 def _html(text: str):
@@ -122,7 +129,7 @@ class Report:
         chart = self.draw(kind)
         self._kinds.setdefault(chart.kind, None)
         number = list(self._kinds).index(chart.kind) + 1
-        html = figure_html(chart, self.lang, number=number, page=self.name)
+        html = figure_html(chart, self.dataset, self.lang, number=number, page=self.name)
         self._cite(cited(html))
         return ChartView(chart, html)
 
@@ -218,20 +225,24 @@ class Report:
                 mention = figures[figures["claim"] == claim].iloc[0]
                 metric = metric_text(ds.metrics, str(mention["metric"]), "label", lang)
                 label = f"{metric} — {subject_name(figures, str(mention['subject']), lang)}"
-            source = " — ".join(
-                str(v)
-                for v in (check_row.primary_source, check_row.publisher)
-                if isinstance(v, str)
+            source = tagged(
+                " — ".join(
+                    str(v)
+                    for v in (check_row.primary_source, check_row.publisher)
+                    if isinstance(v, str)
+                ),
+                ds,
+            )
+            explanation = str(
+                getattr(check_row, "explanation" if lang == "en" else f"explanation_{lang}")
             )
             cells = [
-                label,
-                t(f"verdict.{check_row.verdict}", lang),
-                source,
-                str(getattr(check_row, "explanation" if lang == "en" else f"explanation_{lang}")),
+                escape_markdown(label),
+                escape_markdown(t(f"verdict.{check_row.verdict}", lang)),
+                _markdown_cell(source),
+                _markdown_cell(quotations(explanation, lang)),
             ]
-            rows.append(
-                "| " + " | ".join(escape_markdown(c).replace("\n", " ") for c in cells) + " |"
-            )
+            rows.append("| " + " | ".join(c.replace("\n", " ") for c in cells) + " |")
         return _markdown(
             f"## {escape_markdown(t('verdicts.heading', lang))}\n\n" + "\n".join(rows) + "\n"
         )
