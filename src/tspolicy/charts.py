@@ -851,6 +851,13 @@ class Comparison:
     citation: str
 
 
+def quarter_span(first: str, last: str, lang: str) -> str:
+    """Quarters said as months in ``lang``: "2022Q1", "2022Q3" → "January – September 2022"."""
+    start = pd.Timestamp(year=int(first[:4]), month=3 * int(first[-1]) - 2, day=1)
+    end = pd.Timestamp(year=int(last[:4]), month=3 * int(last[-1]), day=1)
+    return fmt.month_interval(start.date(), end.date(), lang)
+
+
 def meta_comparison(
     series: ContextSeries,
     lang: str,
@@ -864,7 +871,7 @@ def meta_comparison(
         app: meta_sum(series, app, first, last, list(areas) if areas else None) for app in apps
     }
     return Comparison(
-        t("context.meta_content_actioned.label", lang, first=first, last=last),
+        t("context.meta_content_actioned.label", lang, period=quarter_span(first, last, lang)),
         values,
         t("context.meta_content_actioned.caveat", lang),
         series.citation(),
