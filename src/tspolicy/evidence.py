@@ -288,6 +288,7 @@ def notes_html(ds: Dataset, ids: Iterable[str], lang: str) -> str:
                     "citation",
                     "caveat",
                     "title_translated",
+                    "print_note",
                 )
             },
         )
