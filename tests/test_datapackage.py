@@ -46,3 +46,13 @@ def test_data_dictionary_documents_every_column():
         assert f"`{resource['path']}`" in dictionary, resource["path"]
         for field in resource["schema"]["fields"]:
             assert f"| `{field['name']}` |" in dictionary, f"{resource['name']}.{field['name']}"
+
+
+def test_citation_cff_has_the_package_version():
+    import yaml
+
+    from tspolicy import __version__
+
+    citation = yaml.safe_load((paths.ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert str(citation["version"]) == __version__
+    assert citation["license"] == "Apache-2.0"
