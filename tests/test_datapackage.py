@@ -34,7 +34,11 @@ def test_descriptor_declares_keys_licence_and_version():
         (fk["fields"][0], fk["reference"]["resource"])
         for fk in resources["figures"]["schema"]["foreignKeys"]
     }
-    assert references == {("document_id", "sources"), ("metric", "metrics")}
+    assert references == {
+        ("document_id", "sources"),
+        ("metric", "metrics"),
+        ("subject", "subjects"),
+    }
     for resource in resources.values():
         assert resource["schema"]["primaryKey"]
 
