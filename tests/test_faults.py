@@ -298,6 +298,9 @@ def _row_of(data_dir: Path, table: str, row_id: str) -> int:
         ("figures", "value", "NaN", ["not a finite number"]),
         ("figures", "period", "abcd", ["does not have the form"]),
         ("figures", "period", "2999", ["lies in the future"]),
+        ("figures", "period", "2020-13", ["holds an impossible month or day"]),
+        ("figures", "period", "2020-02-30", ["holds an impossible month or day"]),
+        ("events", "date", "2020-02-30", ["holds an impossible month or day"]),
         ("sources", "published", "2099-01-01", ["lies in the future"]),
         ("figures", "note", '=HYPERLINK("http://x.invalid","click")', ["formula"]),
         ("figures", "geography", "+cmd|' /C calc'!A0", ["formula"]),
@@ -329,6 +332,41 @@ def test_every_command_rejects_a_bad_value_with_the_same_message(
     for args in commands:
         text = _refused(tspolicy(*args), f"{table}.csv", f"row {row}", column)
         assert message.split(":")[0][:40] in text, text
+
+
+@pytest.mark.parametrize(
+    ("file", "column", "value"),
+    [
+        ("ncmec_reports_by_platform", "year", "2099"),
+        ("meta_content_actioned", "quarter", "2099Q1"),
+    ],
+)
+def test_a_future_year_or_quarter_in_the_context_tables_is_refused_everywhere(
+    tmp_path, data_copy, file, column, value
+):
+    path = data_copy / "context" / f"{file}.csv"
+    rows = read_rows(path)
+    rows[1][rows[0].index(column)] = value
+    write_rows(path, rows)
+    result = tspolicy("validate", "--data-dir", str(data_copy), "--format", "json")
+    assert result.returncode == 1, result.stderr
+    (problem,) = [
+        p
+        for p in json.loads(result.stdout)["errors"]
+        if p["file"] == f"context/{file}.csv" and p["row"] == 2 and p["field"] == column
+    ]
+    assert "lies in the future" in problem["problem"], problem
+    entry = {
+        "name": "content_counts",
+        "report": "content_counts",
+        "notebook": NOTEBOOKS["timeline"],
+    }
+    commands = [["gallery", "--data-dir", str(data_copy), "--out", str(tmp_path / "gallery")]]
+    if file.startswith("ncmec"):  # what the build's parameter check reads
+        plan = _plan(tmp_path / "plan", [entry])
+        commands.append([*_build(plan, tmp_path / "out"), "--data-dir", str(data_copy)])
+    for args in commands:
+        _refused(tspolicy(*args), f"{file}.csv, row 2, field {column}", problem["problem"])
 
 
 # --------------------------------------------------------------------------- files

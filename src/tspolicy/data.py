@@ -13,6 +13,7 @@ raises :class:`DataError` with a message naming file, row and field.
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 import json
@@ -322,14 +323,55 @@ def _read(name: str, data_dir: str | Path | None) -> pd.DataFrame:
     return pd.DataFrame({f["name"]: _convert(raw_frame[f["name"]], f, path) for f in fields})
 
 
-#: Fields holding a date or period, which cannot lie after today.
-DATED_FIELDS = frozenset({"period", "date", "published"})
-_FOUR_DIGITS = re.compile(r"\d{4}")
+#: Fields holding a date, period, year or quarter: each must be a real day of the calendar
+#: (no month 13, no 30 February) and cannot lie after today.
+DATED_FIELDS = frozenset({"period", "date", "published", "year", "quarter"})
+#: One date of a dated field: 2020, 2020-09, 2020-09-30 or 2020Q3 (an interval is two).
+_DATE_PART = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?|Q([1-4]))?", re.ASCII)
 #: Numbers and dates as the dataset writes them: ASCII digits only (Python's float() also
 #: reads "٢٠", "２０" and "1_000", which pandas and spreadsheets do not).
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 _INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+def _calendar_problem(
+    name: str, value: str, kind: str, today: date | None
+) -> tuple[str, str] | None:
+    """An impossible month or day, or a date after today, in a dated field; None if fine.
+
+    Every date of the value (both ends of an interval) is checked; its first day (2020 is
+    1 January 2020, 2020Q3 is 1 July 2020) must not lie after ``today``. A part that does
+    not look like a date is left to the field's type or pattern rule.
+    """
+    shown = echo(value)
+    starts = []
+    for part in value.split("/"):
+        match = _DATE_PART.fullmatch(part)
+        if match is None:
+            continue
+        year, month, day, quarter = (int(g) if g else None for g in match.groups())
+        first_month = month if month is not None else (3 * quarter - 2 if quarter else 1)
+        if (
+            year < 1
+            or not 1 <= first_month <= 12
+            or (day is not None and not 1 <= day <= calendar.monthrange(year, first_month)[1])
+        ):
+            return (
+                f"{name} {shown} holds an impossible month or day",
+                "check the month (01–12) and the day (no 31 June, no 30 February); write "
+                "years as 2020, months as 2022-09, days as 2022-09-30, an interval as "
+                "2022-01/2022-09",
+            )
+        starts.append(date(year, first_month, day or 1))
+    today = today or date.today()
+    if any(start > today for start in starts):
+        what = "date" if kind == "date" else "date or period"
+        return (
+            f"{name} {shown} lies in the future (today is {today.isoformat()})",
+            f"write the {what} the document states; a typo in the year is likely",
+        )
+    return None
 
 
 def _example(fld: dict[str, Any]) -> str:
@@ -344,8 +386,9 @@ def cell_problem(
 
     The one wording of every cell-level rule, used by the loaders (which refuse the cell)
     and by :func:`tspolicy.validate.validate` (which lists it): type, finite numbers,
-    required, enum, pattern, minimum and maximum, no date in the future, and no text that
-    a spreadsheet would run as a formula.
+    required, enum, pattern, minimum and maximum, dates, periods, years and quarters that are
+    real days of the calendar and not in the future, and no text that a spreadsheet would
+    run as a formula.
     """
     from .csvsafe import is_formula
 
@@ -385,7 +428,7 @@ def cell_problem(
                     "write the number as the document states it, without a sign",
                 )
             return f"{value} is {word} {limit}", f"check the value{_example(fld)}"
-        return None
+        return _calendar_problem(name, value, kind, today) if name in DATED_FIELDS else None
     if kind == "boolean":
         if value not in {"true", "false"}:
             return f"{shown} is not a valid boolean", "write true or false"
@@ -409,17 +452,10 @@ def cell_problem(
             f"{shown} does not have the form a {name} must have",
             f"{fld.get('description', 'see data/README.md')}{_example(fld)}",
         )
-    today = today or date.today()
-    if name in DATED_FIELDS and any(int(y) > today.year for y in _FOUR_DIGITS.findall(value)):
-        return (
-            f"{name} {shown} lies in the future (today is {today.isoformat()})",
-            "write the date or period the document states; a typo in the year is likely",
-        )
-    if kind == "date" and date.fromisoformat(value) > today:
-        return (
-            f"{name} {shown} lies in the future (today is {today.isoformat()})",
-            "write the date the document states; a typo in the year is likely",
-        )
+    if name in DATED_FIELDS:
+        problem = _calendar_problem(name, value, kind, today)
+        if problem:
+            return problem
     if kind == "string" and not enum and not pattern and is_formula(value):
         return (
             f"{shown} starts with '{value.lstrip()[0]}': a spreadsheet opening the file "
