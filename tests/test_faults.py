@@ -27,6 +27,8 @@ from tspolicy import output, paths
 from tspolicy.parameters import NOTEBOOKS
 
 TIMELINE = {"name": "timeline", "report": "timeline", "notebook": NOTEBOOKS["timeline"]}
+#: A page whose notebook only reads the data: the faults below are the build's, not a chart's.
+TINY = {"name": "timeline", "report": "timeline", "notebook": "tiny.ipynb"}
 
 
 def _hashes(root: Path, skip: Path | None = None) -> dict[str, str]:
@@ -77,9 +79,32 @@ def _refused(result: subprocess.CompletedProcess, *words: str) -> str:
     return text
 
 
+def _tiny(folder: Path, source: str = "") -> Path:
+    """Write ``tiny.ipynb``: the parameters, a cell reading the data, then ``source``."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    cells = [
+        new_markdown_cell("# Tiny"),
+        new_code_cell("language = 'en'\ndata_dir = None", metadata={"tags": ["parameters"]}),
+        new_code_cell("from tspolicy.data import load_events\n\nprint(len(load_events(data_dir)))"),
+    ]
+    if source:
+        cells.append(new_code_cell(source))
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, folder / "tiny.ipynb")
+    return folder / "tiny.ipynb"
+
+
 def _plan(folder: Path, entries: list, **top) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(paths.NOTEBOOKS_DIR / NOTEBOOKS["timeline"], folder / NOTEBOOKS["timeline"])
+    _tiny(folder)
     plan = folder / "reports.yml"
     plan.write_text(
         yaml.safe_dump({"languages": ["en"], "figures": [], "reports": entries, **top}),
@@ -98,7 +123,7 @@ def site(tmp_path_factory) -> tuple[Path, Path]:
     from tspolicy.build import build
 
     folder = tmp_path_factory.mktemp("faults")
-    plan = _plan(folder / "plan", [TIMELINE])
+    plan = _plan(folder / "plan", [TINY])
     out = folder / "reports"
     assert not build(plan_path=plan, out=out, figures_dir=None, progress=False).failed
     return plan, out
@@ -407,6 +432,33 @@ def test_unreadable_files_are_named_alike_by_validate_and_build(tmp_path, data_c
     build = _refused(tspolicy(*_build(plan, tmp_path / "out"), "--data-dir", str(data_copy)), text)
     for said in (text, build):
         assert all(word in said for word in words) and "WINDOWS-1252" not in said, said
+
+
+@pytest.mark.parametrize("how", ["utf16", "nul", "bom", "crlf", "cp1252"])
+def test_a_suggested_fix_names_the_file_given_not_the_repositorys(tmp_path, data_copy, how):
+    path = data_copy / "metrics.csv"
+    if how in {"utf16", "nul"}:
+        _corrupt(path, how)
+    elif how == "bom":
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    elif how == "crlf":
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    else:
+        path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252", errors="replace"))
+    # Relative to where the command runs: the fix must still name the file given.
+    result = tspolicy("validate", "--data-dir", "data", "--format", "json", cwd=tmp_path)
+    (problem,) = [p for p in json.loads(result.stdout)["errors"] if p["file"] == "metrics.csv"]
+    assert str(path) in problem["fix"] and " data/metrics.csv" not in problem["fix"], problem
+    plan = _plan(tmp_path / "plan", [TINY])
+    build = _refused(tspolicy(*_build(plan, tmp_path / "out"), "--data-dir", "data", cwd=tmp_path))
+    assert problem["fix"] in build
+
+
+def test_a_relative_data_dir_reaches_the_notebooks(tmp_path, data_copy):
+    plan = _plan(tmp_path / "plan", [TINY])
+    result = tspolicy(*_build(plan, tmp_path / "out"), "--data-dir", "data", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "out" / "en" / "timeline.html").is_file()
 
 
 # --------------------------------------------------------------------------- options

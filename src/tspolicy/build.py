@@ -572,6 +572,8 @@ def build(
     """
     started = time.monotonic()
     out = Path(out).resolve()
+    # The notebooks run in their own folder: a relative data folder must not change meaning.
+    data_dir = None if data_dir is None else Path(data_dir).resolve()
     plan = read_plan(plan_path)
     selected = plan.jobs(only, langs, shard)
     if not selected:

@@ -13,6 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import __version__, paths
 from .errors import EXIT_BUG, EXIT_INTERRUPTED, EXIT_USER, TspolicyError
@@ -152,7 +153,7 @@ def cmd_corroborate(args: argparse.Namespace) -> int:
 def cmd_import_context(args: argparse.Namespace) -> int:
     """Rewrite data/context/ from the external extracts."""
     from .context import import_external
-    from .data import DataError
+    from .data import DataError, shell_path
 
     source = args.external_dir or paths.EXTERNAL_DIR
     data = paths.data_dir(args.data_dir)
@@ -164,7 +165,10 @@ def cmd_import_context(args: argparse.Namespace) -> int:
     written = import_external(source, data / "context")
     for path in written:
         print(f"wrote {path}")
-    print("Run `tspolicy validate`, and review the change with `git diff data/context`.")
+    print(
+        "Run `tspolicy validate`, and review the change with "
+        f"`git diff {shell_path(data / 'context')}`."
+    )
     return 0
 
 
@@ -396,9 +400,18 @@ def describe_os_error(exc: OSError) -> str:
     return f"{where}: {exc.strerror or exc}"
 
 
+#: The options naming an input folder, resolved to absolute paths for every command.
+PATH_OPTIONS = ("data_dir", "sources_dir", "external_dir")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (see :mod:`tspolicy.errors`)."""
     args = build_parser().parse_args(argv)
+    # Folders named relative to where the command runs, made absolute once: a build runs its
+    # notebooks in notebooks/, where `--data-dir data` would name another folder.
+    for option in PATH_OPTIONS:
+        if getattr(args, option, None) is not None:
+            setattr(args, option, str(Path(getattr(args, option)).resolve()))
     try:
         return args.func(args)
     except BrokenPipeError:  # `tspolicy corroborate | head`: the reader has what it wanted

@@ -19,6 +19,7 @@ import io
 import json
 import math
 import re
+import shlex
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -47,6 +48,12 @@ _YEAR = re.compile(r"^(\d{4})")
 
 class DataError(TspolicyError, ValueError):
     """A data file cannot be loaded; the message names the file, row and field."""
+
+
+def shell_path(path: str | Path) -> str:
+    """A file as a suggested command names it: the actual path given (``--data-dir``), quoted
+    for a shell, so that a fix pasted anywhere changes that file and no other."""
+    return shlex.quote(str(path))
 
 
 @dataclass(frozen=True)
@@ -122,7 +129,7 @@ def resource_descriptor(name: str, data_dir: str | Path | None = None) -> dict[s
     problem = descriptor_problem(descriptor)
     if problem:
         raise DataError(
-            f"{path}: {problem}; restore it (git checkout -- data/datapackage.json) or fix it"
+            f"{path}: {problem}; restore it (git checkout -- {shell_path(path)}) or fix it"
         )
     for resource in descriptor["resources"]:
         if resource.get("name") == name:
@@ -159,8 +166,11 @@ class TableFormatError(DataError):
         super().__init__(f"{where}: {problem}; {fix}")
 
 
-def decode_table(raw: bytes, file: str) -> tuple[str, list[TableFormatError]]:
+def decode_table(raw: bytes, file: str, path: str | Path) -> tuple[str, list[TableFormatError]]:
     """A table's text, and the problems that were repaired on the way (BOM, CRLF).
+
+    ``file`` names the table in messages (``figures.csv``); ``path`` is the file itself,
+    which the suggested commands (iconv, sed, git checkout) name.
 
     Raises
     ------
@@ -168,13 +178,14 @@ def decode_table(raw: bytes, file: str) -> tuple[str, list[TableFormatError]]:
         For what cannot be read: UTF-16, NUL bytes, bytes that are not UTF-8.
     """
     repaired: list[TableFormatError] = []
+    target = shell_path(path)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or raw[:200].count(b"\x00") > len(raw[:200]) // 4:
         raise TableFormatError(
             file,
             None,
             "the file is UTF-16 (what spreadsheets call 'Unicode text'), not UTF-8",
-            f"save it as 'CSV UTF-8', or convert it: iconv -f UTF-16 -t UTF-8 data/{file} > tmp "
-            f"&& mv tmp data/{file}",
+            f"save it as 'CSV UTF-8', or convert it: iconv -f UTF-16 -t UTF-8 {target} > tmp "
+            f"&& mv tmp {target}",
         )
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
@@ -182,7 +193,7 @@ def decode_table(raw: bytes, file: str) -> tuple[str, list[TableFormatError]]:
             file,
             line,
             f"a NUL byte (0x00) on line {line}: the file is damaged or not text",
-            f"restore it from git (git checkout -- data/{file}) and redo the edit",
+            f"restore it from git (git checkout -- {target}) and redo the edit",
         )
     if raw.startswith(b"\xef\xbb\xbf"):
         repaired.append(
@@ -191,7 +202,7 @@ def decode_table(raw: bytes, file: str) -> tuple[str, list[TableFormatError]]:
                 1,
                 "file starts with a UTF-8 byte-order mark (BOM)",
                 "save it as UTF-8 without BOM (spreadsheets' 'CSV UTF-8' adds one); "
-                f"to strip it: sed -i '1s/^\\xEF\\xBB\\xBF//' data/{file}",
+                f"to strip it: sed -i '1s/^\\xEF\\xBB\\xBF//' {target}",
             )
         )
         raw = raw[3:]
@@ -203,8 +214,8 @@ def decode_table(raw: bytes, file: str) -> tuple[str, list[TableFormatError]]:
             raw.decode("cp1252")
             guess, fix = (
                 " (it reads as Windows-1252 or Latin-1)",
-                f"re-save it as UTF-8, e.g. iconv -f WINDOWS-1252 -t UTF-8 data/{file} > tmp "
-                f"&& mv tmp data/{file}",
+                f"re-save it as UTF-8, e.g. iconv -f WINDOWS-1252 -t UTF-8 {target} > tmp "
+                f"&& mv tmp {target}",
             )
         except UnicodeDecodeError:
             guess, fix = "", "re-save it as UTF-8 from the program that wrote it"
@@ -224,7 +235,7 @@ def decode_table(raw: bytes, file: str) -> tuple[str, list[TableFormatError]]:
                 None,
                 f"{kind} line endings on {crlf + lone_cr} lines; the data uses LF only, so "
                 "that it stays byte-identical across machines",
-                f"convert to LF: sed -i 's/\\r$//' data/{file} (or dos2unix data/{file})",
+                f"convert to LF: sed -i 's/\\r$//' {target} (or dos2unix {target})",
             )
         )
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -292,8 +303,10 @@ def _read(name: str, data_dir: str | Path | None) -> pd.DataFrame:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise DataError(f"{path}: not found; restore it (git checkout -- data/{file})") from None
-    text, repaired = decode_table(raw, file)
+        raise DataError(
+            f"{path}: not found; restore it (git checkout -- {shell_path(path)})"
+        ) from None
+    text, repaired = decode_table(raw, file, path)
     if repaired:
         raise repaired[0]
     records = parse_records(text, file) if text.strip() else []

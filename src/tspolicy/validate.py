@@ -27,6 +27,7 @@ from .data import (
     decode_table,
     delimiter_problem,
     parse_records,
+    shell_path,
 )
 from .i18n import LANGUAGES
 from .numbers import VAGUE, stated_step
@@ -171,7 +172,8 @@ def validate(data_dir: str | Path | None = None, sources_dir: str | Path | None 
                 None,
                 "resources",
                 f"no resource named '{name}'",
-                f"restore the '{name}' resource (git checkout -- data/datapackage.json)",
+                f"restore the '{name}' resource "
+                f"(git checkout -- {shell_path(report.data_dir / 'datapackage.json')})",
             )
             continue
         table = _read_table(report, resource)
@@ -207,7 +209,7 @@ def _read_descriptor(report: Report) -> dict[str, Any] | None:
             None,
             None,
             "file not found: the data package descriptor is missing",
-            "restore it (git checkout -- data/datapackage.json) or point --data-dir at "
+            f"restore it (git checkout -- {shell_path(path)}) or point --data-dir at "
             "the folder that holds it",
         )
         return None
@@ -234,7 +236,7 @@ def _read_descriptor(report: Report) -> dict[str, Any] | None:
             None,
             None,
             f"not usable: {problem}",
-            "restore it (git checkout -- data/datapackage.json) or fix that part",
+            f"restore it (git checkout -- {shell_path(path)}) or fix that part",
         )
         return None
     for resource in descriptor.get("resources", []):
@@ -270,7 +272,9 @@ def _read_table(report: Report, resource: dict[str, Any]) -> _Table | None:
     try:
         path = resource_path(report.data_dir, resource)
     except DataError as exc:
-        report.error("datapackage.json", None, "path", str(exc), "keep data files in data/")
+        report.error(
+            "datapackage.json", None, "path", str(exc), "keep the data files in the data folder"
+        )
         return None
     table = _Table(resource["name"], file, fields)
     expected = [f["name"] for f in fields]
@@ -280,7 +284,7 @@ def _read_table(report: Report, resource: dict[str, Any]) -> _Table | None:
             None,
             None,
             "file not found",
-            f"restore it (git checkout -- data/{file}) or create it with the header "
+            f"restore it (git checkout -- {shell_path(path)}) or create it with the header "
             f"{','.join(expected)}",
         )
         return None
@@ -293,11 +297,11 @@ def _read_table(report: Report, resource: dict[str, Any]) -> _Table | None:
             f"file is {size / 1e6:.1f} MB; a data table may be at most "
             f"{MAX_TABLE_BYTES / 1e6:.1f} MB, so it was not read",
             "the tables hold hand-curated aggregates: check that the right file was saved "
-            "here (a data dump or an export does not belong in data/)",
+            "here (a data dump or an export does not belong in the data folder)",
         )
         return None
     try:
-        text, repaired = decode_table(path.read_bytes(), file)
+        text, repaired = decode_table(path.read_bytes(), file, path)
     except TableFormatError as exc:
         report.error(file, exc.row, None, exc.problem, exc.fix)
         report.skip(
@@ -343,7 +347,7 @@ def _read_table(report: Report, resource: dict[str, Any]) -> _Table | None:
             None,
             None,
             "no data rows under the header",
-            "restore the rows from git (git checkout -- data/" + file + ")",
+            f"restore the rows from git (git checkout -- {shell_path(path)})",
         )
     return table
 
