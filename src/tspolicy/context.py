@@ -228,8 +228,8 @@ def import_external(
         for name, (header, rows) in tables.items():
             target = out / SERIES[name][0]
             temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+            pending.append((temporary, target))  # before writing: a half-written one goes too
             _write_csv(temporary, header, rows)
-            pending.append((temporary, target))
         for temporary, target in pending:
             os.replace(temporary, target)
     finally:
