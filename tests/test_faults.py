@@ -477,6 +477,21 @@ def test_bad_options_exit_1_with_the_valid_choices(tmp_path, site, args, words):
     _refused(tspolicy(*_build(plan, tmp_path / "out"), *args), *words)
 
 
+def test_jobs_is_capped_at_the_cpus(tmp_path, site):
+    from tspolicy.build import _workers, cpu_limit
+
+    plan, built = site
+    out = tmp_path / "reports"
+    shutil.copytree(built, out)
+    result = tspolicy(*_build(plan, out, "--jobs", "99999999999999999999"))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("--jobs 99999999999999999999 is more than the") == 1, result.stderr
+    assert f"building at most {cpu_limit()} page(s) at once" in result.stderr
+    assert _workers(10**20, 50) == min(cpu_limit(), 50) and _workers(None, 1) == 1
+    text = _refused(tspolicy(*_build(plan, out, "--jobs", "9" * 5000)), "--jobs", "characters")
+    assert len(text) < 2_000
+
+
 def test_a_file_as_output_and_as_failed_folder_are_refused(tmp_path, site):
     plan, _ = site
     (tmp_path / "page.html").write_text("mine", encoding="utf-8")

@@ -480,12 +480,41 @@ def _worker_init(parent: int, runtime_dir: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def cpu_limit() -> int:
+    """The CPUs this process may run on: the most pages worth building at once."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
+
+
+def cap_jobs(jobs: int | None) -> int | None:
+    """``--jobs`` capped at :func:`cpu_limit` (each page runs a kernel), saying so on stderr."""
+    limit = cpu_limit()
+    if jobs is None or jobs <= limit:
+        return jobs
+    shown = str(jobs) if len(str(jobs)) <= 24 else f"{str(jobs)[:20]}… ({len(str(jobs))} digits)"
+    print(
+        f"tspolicy: --jobs {shown} is more than the {limit} CPU(s) this build can use; "
+        f"building at most {limit} page(s) at once",
+        file=sys.stderr,
+        flush=True,
+    )
+    return limit
+
+
+def _workers(jobs: int | None, pages: int) -> int:
+    """Worker processes for ``pages`` pages: ``jobs`` (default: the CPUs), never more than
+    the CPUs or the pages."""
+    return max(1, min(jobs or cpu_limit(), cpu_limit(), pages))
+
+
 def _pool_run(
     todo, staging, data_dir, include_code, stamp, languages, jobs, progress
 ) -> list[Result]:
     from tqdm.auto import tqdm
 
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    workers = _workers(jobs, len(todo))
     context = multiprocessing.get_context("spawn")
     results: list[Result] = []
     runtime = staging / RUNTIME_DIR
@@ -549,7 +578,7 @@ def build(
         ``(i, n)``: build shard ``i`` of ``n`` of the plan's pages (pages only: no index and
         no figures; see the README for merging shards).
     jobs
-        Pages built at once (default: the number of cores).
+        Pages built at once (default, and at most: the CPUs the build may use).
     force
         Rebuild every selected page, whatever the cache says.
     include_code
@@ -574,6 +603,7 @@ def build(
     out = Path(out).resolve()
     # The notebooks run in their own folder: a relative data folder must not change meaning.
     data_dir = None if data_dir is None else Path(data_dir).resolve()
+    jobs = cap_jobs(jobs)
     plan = read_plan(plan_path)
     selected = plan.jobs(only, langs, shard)
     if not selected:

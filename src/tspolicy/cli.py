@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__, paths
-from .errors import EXIT_BUG, EXIT_INTERRUPTED, EXIT_USER, TspolicyError
+from .errors import EXIT_BUG, EXIT_INTERRUPTED, EXIT_USER, TspolicyError, echo
 
 
 def _console():
@@ -332,7 +332,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang", nargs="+", choices=["en", "fr", "ar"], help="build only these languages"
     )
     bld.add_argument(
-        "--jobs", type=_positive, help="pages built at once, 1 or more (default: number of cores)"
+        "--jobs",
+        type=_positive,
+        help="pages built at once, 1 or more (default and at most: the number of CPUs)",
     )
     bld.add_argument(
         "--force", action="store_true", help="rebuild every selected page, whatever the cache says"
@@ -383,7 +385,7 @@ def _positive(text: str) -> int:
     except ValueError:
         number = 0
     if number < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1")
+        raise argparse.ArgumentTypeError(f"{echo(text)} is not a whole number from 1")
     return number
 
 
