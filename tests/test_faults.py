@@ -79,8 +79,8 @@ def _refused(result: subprocess.CompletedProcess, *words: str) -> str:
     return text
 
 
-def _tiny(folder: Path, source: str = "") -> Path:
-    """Write ``tiny.ipynb``: the parameters, a cell reading the data, then ``source``."""
+def _tiny(folder: Path, source: str = "", name: str = "tiny") -> Path:
+    """Write ``<name>.ipynb``: the parameters, a cell reading the data, then ``source``."""
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
@@ -97,8 +97,8 @@ def _tiny(folder: Path, source: str = "") -> Path:
         "display_name": "Python 3",
         "language": "python",
     }
-    nbformat.write(nb, folder / "tiny.ipynb")
-    return folder / "tiny.ipynb"
+    nbformat.write(nb, folder / f"{name}.ipynb")
+    return folder / f"{name}.ipynb"
 
 
 def _plan(folder: Path, entries: list, **top) -> Path:
@@ -215,13 +215,116 @@ def test_recovery_removes_only_staging_folders_whose_owner_is_dead(tmp_path, sit
     for folder in (live, dead, stranger):
         folder.mkdir()
         output.write_marker(folder, [])
+    # A build killed while its removal was under way: no marker, a kernel connection file.
+    cut_short = output.staging_dir(out, 2**22 + 12346)
+    (cut_short / ".runtime").mkdir(parents=True)
+    (cut_short / ".runtime" / "tmpab12cd.json").write_text('{"key": "s3cret"}', encoding="utf-8")
+    lookalike = output.staging_dir(out, 2**22 + 12347)  # no marker, no .runtime: not ours
+    lookalike.mkdir()
+    (lookalike / "mine.txt").write_text("mine", encoding="utf-8")
     result = tspolicy(*_build(plan, out, "--force"))
     assert result.returncode == 0, result.stderr
     assert live.is_dir() and stranger.is_dir() and not dead.exists()
+    assert not cut_short.exists(), "a kernel's key never outlives the build"
+    assert (lookalike / "mine.txt").read_text(encoding="utf-8") == "mine"
+
+
+def _refresh(site: Path) -> None:
+    """Make a site need its index again: a build that runs no kernel, but copies and swaps."""
+    (site / "index.html").unlink()
+
+
+def test_a_file_saved_into_the_site_while_it_builds_is_kept(tmp_path, site, monkeypatch):
+    from tspolicy import build as build_module
+    from tspolicy.cli import main
+
+    plan, built = site
+    out = tmp_path / "reports"
+    shutil.copytree(built, out)
+    (out / "notes.txt").write_text("before the build", encoding="utf-8")
+    _refresh(out)
+    real_swap, real_copy = build_module._swap, shutil.copytree
+
+    def copy(src, dst, *args, **kwargs):
+        if Path(src) == out:  # (copytree calls itself for each folder)
+            assert (Path(dst) / output.MARKER).is_file(), "the staging folder is marked first"
+        return real_copy(src, dst, *args, **kwargs)
+
+    def swap(new, target, ours):  # the user saves files after the copy, before the swap
+        (target / "late.txt").write_text("saved during the build", encoding="utf-8")
+        (target / "en" / "late.html").write_text("mine", encoding="utf-8")
+        (target / "drafts").mkdir()
+        (target / "drafts" / "a.md").write_text("a draft", encoding="utf-8")
+        (target / "notes.txt").write_text("edited during the build", encoding="utf-8")
+        return real_swap(new, target, ours)
+
+    monkeypatch.setattr(shutil, "copytree", copy)
+    monkeypatch.setattr(build_module, "_swap", swap)
+    assert main(_build(plan, out)) == 0
+    assert (out / "late.txt").read_text(encoding="utf-8") == "saved during the build"
+    assert (out / "en" / "late.html").read_text(encoding="utf-8") == "mine"
+    assert (out / "drafts" / "a.md").read_text(encoding="utf-8") == "a draft"
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "edited during the build"
+    assert (out / "index.html").is_file() and (out / "en" / "timeline.html").is_file()
+    assert not [p.name for p in tmp_path.glob(".reports.*") if p.name != ".reports.lock"]
+    listed = json.loads((out / output.MARKER).read_text(encoding="utf-8"))["files"]
+    assert "late.txt" not in listed and "notes.txt" not in listed
+
+
+def test_a_build_killed_after_its_swap_loses_no_users_file(tmp_path, site):
+    _, built = site
+    out = tmp_path / "reports"
+    shutil.copytree(built, out)
+    old = tmp_path / f".reports.old-{2**22 + 12345}"  # the old site of a build killed there
+    shutil.copytree(built, old)
+    (old / "mine.txt").write_text("mine", encoding="utf-8")
+    (old / "en" / "dropped.html").write_text("a page the build dropped", encoding="utf-8")
+    output.write_marker(old, [*output.owned_files(old), "en/dropped.html"])
+    before = _hashes(out)
+    output.recover(out)
+    assert not old.exists()
+    assert (out / "mine.txt").read_text(encoding="utf-8") == "mine"
+    assert not (out / "en" / "dropped.html").exists(), "the build's own files are not revived"
+    assert {k: v for k, v in _hashes(out).items() if k != "mine.txt"} == before
+
+
+def test_a_users_file_in_the_failed_folder_is_kept(tmp_path, site):
+    plan, built = site
+    out = tmp_path / "reports"
+    shutil.copytree(built, out)
+    failed = tmp_path / "reports.failed"  # an earlier build's failed pages, and a user's note
+    (failed / "en").mkdir(parents=True)
+    (failed / "en" / "old.html").write_text("an earlier failed build's page", encoding="utf-8")
+    output.write_marker(failed, ["en/old.html"])
+    (failed / "note.txt").write_text("why it failed", encoding="utf-8")
+    _tiny(plan.parent, "raise RuntimeError('boom')", name="broken")
+    broken = _plan(tmp_path / "broken", [TINY, {**TINY, "name": "broken"}])
+    _tiny(broken.parent, "raise RuntimeError('boom')", name="broken")
+    entries = yaml.safe_load(broken.read_text(encoding="utf-8"))
+    entries["reports"][1]["notebook"] = "broken.ipynb"
+    broken.write_text(yaml.safe_dump(entries), encoding="utf-8")
+    before = _hashes(out)
+    text = _refused(tspolicy(*_build(broken, out)), str(failed), "note.txt", "RuntimeError")
+    assert "FAIL en/broken" in text and _hashes(out) == before
+    assert (failed / "note.txt").read_text(encoding="utf-8") == "why it failed"
+    assert not (failed / "en" / "old.html").exists(), "what a build wrote there goes"
+    assert (failed / "en" / "timeline.html").is_file(), "the pages that built are there"
+    listed = json.loads((failed / output.MARKER).read_text(encoding="utf-8"))["files"]
+    assert "note.txt" not in listed and "en/timeline.html" in listed
+    _refresh(out)
+    result = tspolicy(*_build(plan, out))
+    assert result.returncode == 0, result.stderr
+    assert "note.txt" in result.stderr and str(failed) in result.stderr
+    assert (failed / "note.txt").read_text(encoding="utf-8") == "why it failed"
+    assert sorted(output.entries(failed)) == [output.MARKER, "note.txt"]
+    (failed / "note.txt").unlink()
+    _refresh(out)
+    assert tspolicy(*_build(plan, out)).returncode == 0
+    assert not failed.exists(), "with nothing of the user's in it, the failed folder goes"
 
 
 def test_other_data_never_rewrites_the_committed_figures(tmp_path, data_copy):
-    plan = _plan(tmp_path / "plan", [TIMELINE], figures=["timeline"])
+    plan = _plan(tmp_path / "plan", [TINY], figures=["timeline"])
     out = tmp_path / "site"
     repo = _repository()
     result = tspolicy(
@@ -556,7 +659,7 @@ def test_an_unwritable_output_and_a_full_disk_exit_1_and_clean_up(
     ):
 
         def fail(src, dst, *args, _code=code, **kwargs):
-            Path(dst).mkdir(parents=True)
+            Path(dst).mkdir(parents=True, exist_ok=True)
             (Path(dst) / "half.html").write_text("half", encoding="utf-8")
             raise OSError(_code, os.strerror(_code), str(dst))
 
@@ -566,6 +669,105 @@ def test_an_unwritable_output_and_a_full_disk_exit_1_and_clean_up(
         assert all(word in err for word in words) and "internal error" not in err, err
         assert _hashes(out) == before
         assert not list(tmp_path.glob(".reports.building-*")), "the staging folder is removed"
+
+
+def _beside(folder: Path) -> dict[str, str]:
+    """``_hashes``, the lock file left out (it is meant to stay)."""
+    return {k: v for k, v in _hashes(folder).items() if not k.endswith(".lock")}
+
+
+def _no_space_left(text: str, out: Path) -> None:
+    assert f"no space left on the device holding {out.parent}" in text, text
+    for words in ("nothing was replaced", "is whole", "no folder of failed pages was kept"):
+        assert words in text, text
+    assert "[(" not in text and "Errno" not in text.split("(while")[0], "not shutil's list"
+
+
+def test_a_full_disk_while_the_site_is_copied_is_one_message(tmp_path, site, monkeypatch, capsys):
+    import errno
+
+    from tspolicy.cli import main
+
+    plan, built = site
+    out = tmp_path / "reports"
+    shutil.copytree(built, out)
+    _refresh(out)
+    before = _beside(tmp_path)
+
+    def full(src, dst, *args, **kwargs):  # as shutil.copytree reports it: a list of strings
+        (Path(dst) / "half.html").write_text("half", encoding="utf-8")
+        why = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        raise shutil.Error([(f"{src}/en/timeline.html", f"{dst}/en/timeline.html", str(why))])
+
+    monkeypatch.setattr(shutil, "copytree", full)
+    assert main(_build(plan, out)) == 1
+    _no_space_left(capsys.readouterr().err, out)
+    assert _beside(tmp_path) == before, "the site is whole and nothing is left beside it"
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 2 MB tmpfs (as root; skipped where mounting is not permitted), always unmounted."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(disk)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode(errors='replace')}")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def test_a_real_full_disk_while_the_site_is_copied(small_disk, site):
+    plan, built = site
+    out = small_disk / "reports"
+    shutil.copytree(built, out)
+    _refresh(out)
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    # Fill the disk but for a few pages: the lock and the marker fit, the site's copy does not.
+    free = os.statvfs(small_disk)
+    (small_disk / "filler").write_bytes(b"x" * (free.f_bavail * free.f_frsize - 4 * 4096))
+    before = _hashes(out)
+    text = _refused(tspolicy(*_build(plan, out)))
+    _no_space_left(text, out)
+    assert _hashes(out) == before
+    assert sorted(p.name for p in small_disk.iterdir()) == [".reports.lock", "filler", "reports"]
+
+
+def test_a_full_disk_while_a_page_is_written_keeps_no_failed_folder(tmp_path, site):
+    plan, built = site
+    out = tmp_path / "reports"
+    shutil.copytree(built, out)
+    _tiny(
+        plan.parent,
+        "import errno, os\nraise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), 'chart.png')",
+        name="full",
+    )
+    full = _plan(tmp_path / "full", [{**TINY, "name": "full", "notebook": "full.ipynb"}])
+    shutil.copy(plan.parent / "full.ipynb", full.parent / "full.ipynb")
+    before = _beside(tmp_path)
+    text = _refused(tspolicy(*_build(full, out)), "en/full")
+    _no_space_left(text, out)
+    assert _beside(tmp_path) == before and not (tmp_path / "reports.failed").exists()
+
+
+def test_a_named_pipe_in_the_site_is_left_alone(tmp_path, site):
+    import stat
+
+    plan, built = site
+    out = tmp_path / "reports"
+    shutil.copytree(built, out)
+    os.mkfifo(out / "pipe")
+    _refresh(out)
+    result = tspolicy(*_build(plan, out), timeout=60)  # reading the pipe would hang
+    assert result.returncode == 0, result.stderr
+    assert f"{out / 'pipe'} is not a regular file" in result.stderr
+    assert stat.S_ISFIFO((out / "pipe").lstat().st_mode), "kept, in the new site"
 
 
 def test_corroborate_csv_cannot_carry_a_formula():

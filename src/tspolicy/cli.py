@@ -215,13 +215,23 @@ def cmd_build(args: argparse.Namespace) -> int:
                 for stage in stages
             )
         )
+    yours = ", ".join(result.kept[:10]) + (" …" if len(result.kept) > 10 else "")
     if result.failed:
         print(
             f"{len(result.failed)} of {len(result.results)} page(s) failed; the previous site "
-            f"was kept. The pages that built are in {result.out} for inspection.",
+            f"was kept. The pages that built are in {result.out} for inspection"
+            + (f" (the file(s) you put there stay: {yours})." if result.kept else "."),
             file=sys.stderr,
         )
         return 1
+    if result.kept:
+        from .output import failed_dir
+
+        print(
+            f"tspolicy: {failed_dir(result.out)}: the failed pages of an earlier build were "
+            f"removed; the file(s) you put there stay: {yours}",
+            file=sys.stderr,
+        )
     fresh = len(result.reasons) - len(result.results)
     if not result.results and not result.figures:
         print(f"Nothing to rebuild: {fresh} page(s) up to date ({result.seconds:.2f} s).")
