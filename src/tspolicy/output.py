@@ -191,14 +191,12 @@ def copy_owned(site: Path, staging: Path, owned: set[str]) -> list[Path]:
     return special
 
 
-def carry_over(
-    source: Path, target: Path, skip: set[str], replace: bool = False
-) -> tuple[list[str], list[str]]:
+def carry_over(source: Path, target: Path, skip: set[str]) -> tuple[list[str], list[str]]:
     """Move into ``target`` every entry of ``source`` not in ``skip`` (relative POSIX paths).
 
     A folder that ``target`` lacks moves whole, unless something in ``skip`` lies in it.
-    An entry ``target`` already has is replaced only with ``replace``; otherwise both stay
-    where they are. Returns (moved, conflicts). Both folders are on one device (beside each
+    An entry ``target`` already has is never replaced: both stay where they are (a
+    conflict). Returns (moved, conflicts). Both folders are on one device (beside each
     other), so every move is a rename: nothing is copied, nothing can be half-written.
     """
     moved: list[str] = []
@@ -216,10 +214,8 @@ def carry_over(
                 walk(relative / entry.name)
                 continue
             if there.exists() or there.is_symlink():
-                if not replace or (there.is_dir() and not there.is_symlink()):
-                    conflicts.append(key)
-                    continue
-                there.unlink()
+                conflicts.append(key)
+                continue
             there.parent.mkdir(parents=True, exist_ok=True)
             os.rename(entry, there)
             moved.append(key)
