@@ -77,3 +77,29 @@ def test_committed_context_is_what_the_import_writes(tmp_path):
     assert len(written) == 3
     for path in written:
         assert filecmp.cmp(path, paths.DATA_DIR / "context" / path.name, shallow=False), path.name
+
+
+@requires_external
+def test_a_failed_write_leaves_no_temporary_file(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    from tspolicy import context
+
+    shutil.copy(paths.DATA_DIR / "datapackage.json", tmp_path / "datapackage.json")
+    out = tmp_path / "context"
+    out.mkdir()
+    (out / "meta_content_actioned.csv").write_text("before\n", encoding="utf-8")
+    calls = []
+
+    def full_disk(path, header, rows):
+        calls.append(path)
+        path.write_text("half a tab", encoding="utf-8")
+        if len(calls) == 2:  # the disk fills while the second table is written
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(context, "_write_csv", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        import_external(paths.EXTERNAL_DIR, out)
+    assert sorted(p.name for p in out.iterdir()) == ["meta_content_actioned.csv"]
+    assert (out / "meta_content_actioned.csv").read_text(encoding="utf-8") == "before\n"

@@ -98,3 +98,20 @@ def test_missing_file(data_copy):
     (data_copy / "figures.csv").unlink()
     with pytest.raises(DataError, match=r"figures\.csv: not found"):
         load_figures(data_copy)
+
+
+def test_dated_cells_are_real_days_and_not_in_the_future():
+    from datetime import date
+
+    from tspolicy.data import cell_problem
+
+    today = date(2026, 12, 1)
+    period = {"name": "period", "type": "string"}
+    for value in ("2020-13", "2020-00", "2019-02-29", "2020-06-31", "2011/2020-02-30"):
+        assert "impossible month or day" in cell_problem(value, period, today)[0], value
+    for value in ("2020-02-29", "2026-12", "2011/..", "2022-01/2022-09"):
+        assert cell_problem(value, period, today) is None, value
+    quarter, year = {"name": "quarter", "type": "string"}, {"name": "year", "type": "integer"}
+    assert cell_problem("2026Q4", quarter, today) is None
+    assert "lies in the future" in cell_problem("2027Q1", quarter, today)[0]
+    assert "lies in the future" in cell_problem("2099", year, today)[0]

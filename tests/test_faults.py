@@ -27,6 +27,8 @@ from tspolicy import output, paths
 from tspolicy.parameters import NOTEBOOKS
 
 TIMELINE = {"name": "timeline", "report": "timeline", "notebook": NOTEBOOKS["timeline"]}
+#: A page whose notebook only reads the data: the faults below are the build's, not a chart's.
+TINY = {"name": "timeline", "report": "timeline", "notebook": "tiny.ipynb"}
 
 
 def _hashes(root: Path, skip: Path | None = None) -> dict[str, str]:
@@ -77,9 +79,32 @@ def _refused(result: subprocess.CompletedProcess, *words: str) -> str:
     return text
 
 
+def _tiny(folder: Path, source: str = "", name: str = "tiny") -> Path:
+    """Write ``<name>.ipynb``: the parameters, a cell reading the data, then ``source``."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    cells = [
+        new_markdown_cell("# Tiny"),
+        new_code_cell("language = 'en'\ndata_dir = None", metadata={"tags": ["parameters"]}),
+        new_code_cell("from tspolicy.data import load_events\n\nprint(len(load_events(data_dir)))"),
+    ]
+    if source:
+        cells.append(new_code_cell(source))
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, folder / f"{name}.ipynb")
+    return folder / f"{name}.ipynb"
+
+
 def _plan(folder: Path, entries: list, **top) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(paths.NOTEBOOKS_DIR / NOTEBOOKS["timeline"], folder / NOTEBOOKS["timeline"])
+    _tiny(folder)
     plan = folder / "reports.yml"
     plan.write_text(
         yaml.safe_dump({"languages": ["en"], "figures": [], "reports": entries, **top}),
@@ -98,7 +123,7 @@ def site(tmp_path_factory) -> tuple[Path, Path]:
     from tspolicy.build import build
 
     folder = tmp_path_factory.mktemp("faults")
-    plan = _plan(folder / "plan", [TIMELINE])
+    plan = _plan(folder / "plan", [TINY])
     out = folder / "reports"
     assert not build(plan_path=plan, out=out, figures_dir=None, progress=False).failed
     return plan, out
@@ -190,13 +215,116 @@ def test_recovery_removes_only_staging_folders_whose_owner_is_dead(tmp_path, sit
     for folder in (live, dead, stranger):
         folder.mkdir()
         output.write_marker(folder, [])
+    # A build killed while its removal was under way: no marker, a kernel connection file.
+    cut_short = output.staging_dir(out, 2**22 + 12346)
+    (cut_short / ".runtime").mkdir(parents=True)
+    (cut_short / ".runtime" / "tmpab12cd.json").write_text('{"key": "s3cret"}', encoding="utf-8")
+    lookalike = output.staging_dir(out, 2**22 + 12347)  # no marker, no .runtime: not ours
+    lookalike.mkdir()
+    (lookalike / "mine.txt").write_text("mine", encoding="utf-8")
     result = tspolicy(*_build(plan, out, "--force"))
     assert result.returncode == 0, result.stderr
     assert live.is_dir() and stranger.is_dir() and not dead.exists()
+    assert not cut_short.exists(), "a kernel's key never outlives the build"
+    assert (lookalike / "mine.txt").read_text(encoding="utf-8") == "mine"
+
+
+def _refresh(site: Path) -> None:
+    """Make a site need its index again: a build that runs no kernel, but copies and swaps."""
+    (site / "index.html").unlink()
+
+
+def test_a_file_saved_into_the_site_while_it_builds_is_kept(tmp_path, site, monkeypatch):
+    from tspolicy import build as build_module
+    from tspolicy.cli import main
+
+    plan, built = site
+    out = tmp_path / "reports"
+    shutil.copytree(built, out)
+    (out / "notes.txt").write_text("before the build", encoding="utf-8")
+    _refresh(out)
+    real_swap, real_copy = build_module._swap, shutil.copytree
+
+    def copy(src, dst, *args, **kwargs):
+        if Path(src) == out:  # (copytree calls itself for each folder)
+            assert (Path(dst) / output.MARKER).is_file(), "the staging folder is marked first"
+        return real_copy(src, dst, *args, **kwargs)
+
+    def swap(new, target, ours):  # the user saves files after the copy, before the swap
+        (target / "late.txt").write_text("saved during the build", encoding="utf-8")
+        (target / "en" / "late.html").write_text("mine", encoding="utf-8")
+        (target / "drafts").mkdir()
+        (target / "drafts" / "a.md").write_text("a draft", encoding="utf-8")
+        (target / "notes.txt").write_text("edited during the build", encoding="utf-8")
+        return real_swap(new, target, ours)
+
+    monkeypatch.setattr(shutil, "copytree", copy)
+    monkeypatch.setattr(build_module, "_swap", swap)
+    assert main(_build(plan, out)) == 0
+    assert (out / "late.txt").read_text(encoding="utf-8") == "saved during the build"
+    assert (out / "en" / "late.html").read_text(encoding="utf-8") == "mine"
+    assert (out / "drafts" / "a.md").read_text(encoding="utf-8") == "a draft"
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "edited during the build"
+    assert (out / "index.html").is_file() and (out / "en" / "timeline.html").is_file()
+    assert not [p.name for p in tmp_path.glob(".reports.*") if p.name != ".reports.lock"]
+    listed = json.loads((out / output.MARKER).read_text(encoding="utf-8"))["files"]
+    assert "late.txt" not in listed and "notes.txt" not in listed
+
+
+def test_a_build_killed_after_its_swap_loses_no_users_file(tmp_path, site):
+    _, built = site
+    out = tmp_path / "reports"
+    shutil.copytree(built, out)
+    old = tmp_path / f".reports.old-{2**22 + 12345}"  # the old site of a build killed there
+    shutil.copytree(built, old)
+    (old / "mine.txt").write_text("mine", encoding="utf-8")
+    (old / "en" / "dropped.html").write_text("a page the build dropped", encoding="utf-8")
+    output.write_marker(old, [*output.owned_files(old), "en/dropped.html"])
+    before = _hashes(out)
+    output.recover(out)
+    assert not old.exists()
+    assert (out / "mine.txt").read_text(encoding="utf-8") == "mine"
+    assert not (out / "en" / "dropped.html").exists(), "the build's own files are not revived"
+    assert {k: v for k, v in _hashes(out).items() if k != "mine.txt"} == before
+
+
+def test_a_users_file_in_the_failed_folder_is_kept(tmp_path, site):
+    plan, built = site
+    out = tmp_path / "reports"
+    shutil.copytree(built, out)
+    failed = tmp_path / "reports.failed"  # an earlier build's failed pages, and a user's note
+    (failed / "en").mkdir(parents=True)
+    (failed / "en" / "old.html").write_text("an earlier failed build's page", encoding="utf-8")
+    output.write_marker(failed, ["en/old.html"])
+    (failed / "note.txt").write_text("why it failed", encoding="utf-8")
+    _tiny(plan.parent, "raise RuntimeError('boom')", name="broken")
+    broken = _plan(tmp_path / "broken", [TINY, {**TINY, "name": "broken"}])
+    _tiny(broken.parent, "raise RuntimeError('boom')", name="broken")
+    entries = yaml.safe_load(broken.read_text(encoding="utf-8"))
+    entries["reports"][1]["notebook"] = "broken.ipynb"
+    broken.write_text(yaml.safe_dump(entries), encoding="utf-8")
+    before = _hashes(out)
+    text = _refused(tspolicy(*_build(broken, out)), str(failed), "note.txt", "RuntimeError")
+    assert "FAIL en/broken" in text and _hashes(out) == before
+    assert (failed / "note.txt").read_text(encoding="utf-8") == "why it failed"
+    assert not (failed / "en" / "old.html").exists(), "what a build wrote there goes"
+    assert (failed / "en" / "timeline.html").is_file(), "the pages that built are there"
+    listed = json.loads((failed / output.MARKER).read_text(encoding="utf-8"))["files"]
+    assert "note.txt" not in listed and "en/timeline.html" in listed
+    _refresh(out)
+    result = tspolicy(*_build(plan, out))
+    assert result.returncode == 0, result.stderr
+    assert "note.txt" in result.stderr and str(failed) in result.stderr
+    assert (failed / "note.txt").read_text(encoding="utf-8") == "why it failed"
+    assert sorted(output.entries(failed)) == [output.MARKER, "note.txt"]
+    (failed / "note.txt").unlink()
+    _refresh(out)
+    assert tspolicy(*_build(plan, out)).returncode == 0
+    assert not failed.exists(), "with nothing of the user's in it, the failed folder goes"
 
 
 def test_other_data_never_rewrites_the_committed_figures(tmp_path, data_copy):
-    plan = _plan(tmp_path / "plan", [TIMELINE], figures=["timeline"])
+    plan = _plan(tmp_path / "plan", [TINY], figures=["timeline"])
     out = tmp_path / "site"
     repo = _repository()
     result = tspolicy(
@@ -298,6 +426,9 @@ def _row_of(data_dir: Path, table: str, row_id: str) -> int:
         ("figures", "value", "NaN", ["not a finite number"]),
         ("figures", "period", "abcd", ["does not have the form"]),
         ("figures", "period", "2999", ["lies in the future"]),
+        ("figures", "period", "2020-13", ["holds an impossible month or day"]),
+        ("figures", "period", "2020-02-30", ["holds an impossible month or day"]),
+        ("events", "date", "2020-02-30", ["holds an impossible month or day"]),
         ("sources", "published", "2099-01-01", ["lies in the future"]),
         ("figures", "note", '=HYPERLINK("http://x.invalid","click")', ["formula"]),
         ("figures", "geography", "+cmd|' /C calc'!A0", ["formula"]),
@@ -329,6 +460,41 @@ def test_every_command_rejects_a_bad_value_with_the_same_message(
     for args in commands:
         text = _refused(tspolicy(*args), f"{table}.csv", f"row {row}", column)
         assert message.split(":")[0][:40] in text, text
+
+
+@pytest.mark.parametrize(
+    ("file", "column", "value"),
+    [
+        ("ncmec_reports_by_platform", "year", "2099"),
+        ("meta_content_actioned", "quarter", "2099Q1"),
+    ],
+)
+def test_a_future_year_or_quarter_in_the_context_tables_is_refused_everywhere(
+    tmp_path, data_copy, file, column, value
+):
+    path = data_copy / "context" / f"{file}.csv"
+    rows = read_rows(path)
+    rows[1][rows[0].index(column)] = value
+    write_rows(path, rows)
+    result = tspolicy("validate", "--data-dir", str(data_copy), "--format", "json")
+    assert result.returncode == 1, result.stderr
+    (problem,) = [
+        p
+        for p in json.loads(result.stdout)["errors"]
+        if p["file"] == f"context/{file}.csv" and p["row"] == 2 and p["field"] == column
+    ]
+    assert "lies in the future" in problem["problem"], problem
+    entry = {
+        "name": "content_counts",
+        "report": "content_counts",
+        "notebook": NOTEBOOKS["timeline"],
+    }
+    commands = [["gallery", "--data-dir", str(data_copy), "--out", str(tmp_path / "gallery")]]
+    if file.startswith("ncmec"):  # what the build's parameter check reads
+        plan = _plan(tmp_path / "plan", [entry])
+        commands.append([*_build(plan, tmp_path / "out"), "--data-dir", str(data_copy)])
+    for args in commands:
+        _refused(tspolicy(*args), f"{file}.csv, row 2, field {column}", problem["problem"])
 
 
 # --------------------------------------------------------------------------- files
@@ -371,6 +537,33 @@ def test_unreadable_files_are_named_alike_by_validate_and_build(tmp_path, data_c
         assert all(word in said for word in words) and "WINDOWS-1252" not in said, said
 
 
+@pytest.mark.parametrize("how", ["utf16", "nul", "bom", "crlf", "cp1252"])
+def test_a_suggested_fix_names_the_file_given_not_the_repositorys(tmp_path, data_copy, how):
+    path = data_copy / "metrics.csv"
+    if how in {"utf16", "nul"}:
+        _corrupt(path, how)
+    elif how == "bom":
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    elif how == "crlf":
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    else:
+        path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252", errors="replace"))
+    # Relative to where the command runs: the fix must still name the file given.
+    result = tspolicy("validate", "--data-dir", "data", "--format", "json", cwd=tmp_path)
+    (problem,) = [p for p in json.loads(result.stdout)["errors"] if p["file"] == "metrics.csv"]
+    assert str(path) in problem["fix"] and " data/metrics.csv" not in problem["fix"], problem
+    plan = _plan(tmp_path / "plan", [TINY])
+    build = _refused(tspolicy(*_build(plan, tmp_path / "out"), "--data-dir", "data", cwd=tmp_path))
+    assert problem["fix"] in build
+
+
+def test_a_relative_data_dir_reaches_the_notebooks(tmp_path, data_copy):
+    plan = _plan(tmp_path / "plan", [TINY])
+    result = tspolicy(*_build(plan, tmp_path / "out"), "--data-dir", "data", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "out" / "en" / "timeline.html").is_file()
+
+
 # --------------------------------------------------------------------------- options
 
 
@@ -385,6 +578,21 @@ def test_unreadable_files_are_named_alike_by_validate_and_build(tmp_path, data_c
 def test_bad_options_exit_1_with_the_valid_choices(tmp_path, site, args, words):
     plan, _ = site
     _refused(tspolicy(*_build(plan, tmp_path / "out"), *args), *words)
+
+
+def test_jobs_is_capped_at_the_cpus(tmp_path, site):
+    from tspolicy.build import _workers, cpu_limit
+
+    plan, built = site
+    out = tmp_path / "reports"
+    shutil.copytree(built, out)
+    result = tspolicy(*_build(plan, out, "--jobs", "99999999999999999999"))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("--jobs 99999999999999999999 is more than the") == 1, result.stderr
+    assert f"building at most {cpu_limit()} page(s) at once" in result.stderr
+    assert _workers(10**20, 50) == min(cpu_limit(), 50) and _workers(None, 1) == 1
+    text = _refused(tspolicy(*_build(plan, out, "--jobs", "9" * 5000)), "--jobs", "characters")
+    assert len(text) < 2_000
 
 
 def test_a_file_as_output_and_as_failed_folder_are_refused(tmp_path, site):
@@ -451,7 +659,7 @@ def test_an_unwritable_output_and_a_full_disk_exit_1_and_clean_up(
     ):
 
         def fail(src, dst, *args, _code=code, **kwargs):
-            Path(dst).mkdir(parents=True)
+            Path(dst).mkdir(parents=True, exist_ok=True)
             (Path(dst) / "half.html").write_text("half", encoding="utf-8")
             raise OSError(_code, os.strerror(_code), str(dst))
 
@@ -461,6 +669,105 @@ def test_an_unwritable_output_and_a_full_disk_exit_1_and_clean_up(
         assert all(word in err for word in words) and "internal error" not in err, err
         assert _hashes(out) == before
         assert not list(tmp_path.glob(".reports.building-*")), "the staging folder is removed"
+
+
+def _beside(folder: Path) -> dict[str, str]:
+    """``_hashes``, the lock file left out (it is meant to stay)."""
+    return {k: v for k, v in _hashes(folder).items() if not k.endswith(".lock")}
+
+
+def _no_space_left(text: str, out: Path) -> None:
+    assert f"no space left on the device holding {out.parent}" in text, text
+    for words in ("nothing was replaced", "is whole", "no folder of failed pages was kept"):
+        assert words in text, text
+    assert "[(" not in text and "Errno" not in text.split("(while")[0], "not shutil's list"
+
+
+def test_a_full_disk_while_the_site_is_copied_is_one_message(tmp_path, site, monkeypatch, capsys):
+    import errno
+
+    from tspolicy.cli import main
+
+    plan, built = site
+    out = tmp_path / "reports"
+    shutil.copytree(built, out)
+    _refresh(out)
+    before = _beside(tmp_path)
+
+    def full(src, dst, *args, **kwargs):  # as shutil.copytree reports it: a list of strings
+        (Path(dst) / "half.html").write_text("half", encoding="utf-8")
+        why = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        raise shutil.Error([(f"{src}/en/timeline.html", f"{dst}/en/timeline.html", str(why))])
+
+    monkeypatch.setattr(shutil, "copytree", full)
+    assert main(_build(plan, out)) == 1
+    _no_space_left(capsys.readouterr().err, out)
+    assert _beside(tmp_path) == before, "the site is whole and nothing is left beside it"
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 2 MB tmpfs (as root; skipped where mounting is not permitted), always unmounted."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(disk)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode(errors='replace')}")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def test_a_real_full_disk_while_the_site_is_copied(small_disk, site):
+    plan, built = site
+    out = small_disk / "reports"
+    shutil.copytree(built, out)
+    _refresh(out)
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    # Fill the disk but for a few pages: the lock and the marker fit, the site's copy does not.
+    free = os.statvfs(small_disk)
+    (small_disk / "filler").write_bytes(b"x" * (free.f_bavail * free.f_frsize - 4 * 4096))
+    before = _hashes(out)
+    text = _refused(tspolicy(*_build(plan, out)))
+    _no_space_left(text, out)
+    assert _hashes(out) == before
+    assert sorted(p.name for p in small_disk.iterdir()) == [".reports.lock", "filler", "reports"]
+
+
+def test_a_full_disk_while_a_page_is_written_keeps_no_failed_folder(tmp_path, site):
+    plan, built = site
+    out = tmp_path / "reports"
+    shutil.copytree(built, out)
+    _tiny(
+        plan.parent,
+        "import errno, os\nraise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), 'chart.png')",
+        name="full",
+    )
+    full = _plan(tmp_path / "full", [{**TINY, "name": "full", "notebook": "full.ipynb"}])
+    shutil.copy(plan.parent / "full.ipynb", full.parent / "full.ipynb")
+    before = _beside(tmp_path)
+    text = _refused(tspolicy(*_build(full, out)), "en/full")
+    _no_space_left(text, out)
+    assert _beside(tmp_path) == before and not (tmp_path / "reports.failed").exists()
+
+
+def test_a_named_pipe_in_the_site_is_left_alone(tmp_path, site):
+    import stat
+
+    plan, built = site
+    out = tmp_path / "reports"
+    shutil.copytree(built, out)
+    os.mkfifo(out / "pipe")
+    _refresh(out)
+    result = tspolicy(*_build(plan, out), timeout=60)  # reading the pipe would hang
+    assert result.returncode == 0, result.stderr
+    assert f"{out / 'pipe'} is not a regular file" in result.stderr
+    assert stat.S_ISFIFO((out / "pipe").lstat().st_mode), "kept, in the new site"
 
 
 def test_corroborate_csv_cannot_carry_a_formula():

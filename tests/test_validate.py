@@ -443,7 +443,7 @@ def test_event_impossible_date(data_copy, edit):
         validate(data_copy),
         file="events.csv",
         field="date",
-        contains="'2025-06-31' is not a calendar date",
+        contains="date '2025-06-31' holds an impossible month or day",
     )
 
 

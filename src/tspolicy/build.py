@@ -9,15 +9,20 @@ rebuild is executed with papermill in a worker process (``--jobs``), cleaned of 
 noise, and rendered by :mod:`tspolicy.site` with one HTML exporter per worker.
 
 Nothing the user had is lost: the new site is written to a hidden folder beside the output
-and swapped in only when every page built. A page that fails is reported with its notebook,
-cell and error; the other pages still build, into ``<out>.failed/`` for inspection, while
-the previous site stays as it was. An interrupted build (Ctrl-C, SIGTERM, or a kill) never
-touches the previous site or its cache.
+(the build's own files only) and swapped in only when every page built; every file of the
+site the build did not write — one saved there while it ran included — moves into the new
+site at the swap. A page that fails is reported with its notebook, cell and error; the
+other pages still build, into ``<out>.failed/`` for inspection, while the previous site
+stays as it was. A full disk is one message, and keeps no folder of failed pages. An
+interrupted build (Ctrl-C, SIGTERM, or a kill) never touches the previous site or its cache,
+and leaves no kernel connection file behind.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
+import errno
 import json
 import multiprocessing
 import os
@@ -48,7 +53,7 @@ SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
 MAX_NAME = 64
 #: Jupyter's runtime folder (kernel connection files) inside the staging folder, so that
 #: an interrupted build leaves none behind.
-RUNTIME_DIR = ".runtime"
+RUNTIME_DIR = output.RUNTIME_DIR
 
 
 class PlanError(TspolicyError, ValueError):
@@ -80,6 +85,21 @@ class Result:
     seconds: float
     error: str = ""
     timings: dict[str, float] = field(default_factory=dict)
+    #: The page failed because the disk is full (no failed folder is kept then).
+    no_space: bool = False
+
+
+def _no_space(exc: BaseException) -> bool:
+    """True when ``exc`` (or what caused it, or the kernel's error it reports) is ENOSPC."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            return True
+        if f"[Errno {errno.ENOSPC}]" in str(getattr(exc, "evalue", "") or ""):
+            return True  # papermill: the notebook's own write hit the full disk
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 @dataclass
@@ -343,10 +363,11 @@ def build_page(
         first_line = (exc.source or "").strip().splitlines()[0][:80] if exc.source else ""
         number = exc.cell_index + (0 if injected else 1)
         where = f"{job.notebook.name}, cell {number} ({first_line})"
-        return Result(job, False, time.monotonic() - start, f"{where}: {exc.ename}: {exc.evalue}")
+        error = f"{where}: {exc.ename}: {exc.evalue}"
+        return Result(job, False, time.monotonic() - start, error, no_space=_no_space(exc))
     except Exception as exc:  # a kernel that died, a notebook that does not parse
         error = f"{job.notebook.name}: {type(exc).__name__}: {exc} (log: {log.name})"
-        return Result(job, False, time.monotonic() - start, error)
+        return Result(job, False, time.monotonic() - start, error, no_space=_no_space(exc))
     finally:
         os.dup2(saved_stderr, 2)
         os.close(saved_stderr)
@@ -359,7 +380,7 @@ def build_page(
         write_page(job, out, nb, stamp, languages, include_code)
     except Exception as exc:  # the export must not take the build down either
         error = f"{job.notebook.name}: exporting to HTML failed: {type(exc).__name__}: {exc}"
-        return Result(job, False, time.monotonic() - start, error)
+        return Result(job, False, time.monotonic() - start, error, no_space=_no_space(exc))
     timings["export"] = time.monotonic() - executed_at
     return Result(job, True, time.monotonic() - start, timings=timings)
 
@@ -402,6 +423,8 @@ class BuildReport:
     figures: list[Path]
     seconds: float
     reasons: dict[str, str] = field(default_factory=dict)  # page → why (re)built or up to date
+    #: Files in ``<out>.failed/`` that no build wrote (a user's): kept there.
+    kept: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> list[Result]:
@@ -414,12 +437,18 @@ class BuildReport:
         return [r.job.key for r in self.results]
 
 
-def _swap(new: Path, out: Path) -> None:
+def _swap(new: Path, out: Path, ours: set[str]) -> list[str]:
+    """Put the new site in place of the old; return the files carried over from the old.
+
+    Every file of the old site that the build neither wrote nor owned (``ours``) — a user's
+    note, or a file saved into the site while the build ran — moves into the new site
+    before the old is removed (:func:`tspolicy.output.retire`).
+    """
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     if out.exists():
         out.rename(old)
     new.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
+    return output.retire(old, out, ours) if old.exists() else []
 
 
 class _Terminated(KeyboardInterrupt):
@@ -480,12 +509,41 @@ def _worker_init(parent: int, runtime_dir: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def cpu_limit() -> int:
+    """The CPUs this process may run on: the most pages worth building at once."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
+
+
+def cap_jobs(jobs: int | None) -> int | None:
+    """``--jobs`` capped at :func:`cpu_limit` (each page runs a kernel), saying so on stderr."""
+    limit = cpu_limit()
+    if jobs is None or jobs <= limit:
+        return jobs
+    shown = str(jobs) if len(str(jobs)) <= 24 else f"{str(jobs)[:20]}… ({len(str(jobs))} digits)"
+    print(
+        f"tspolicy: --jobs {shown} is more than the {limit} CPU(s) this build can use; "
+        f"building at most {limit} page(s) at once",
+        file=sys.stderr,
+        flush=True,
+    )
+    return limit
+
+
+def _workers(jobs: int | None, pages: int) -> int:
+    """Worker processes for ``pages`` pages: ``jobs`` (default: the CPUs), never more than
+    the CPUs or the pages."""
+    return max(1, min(jobs or cpu_limit(), cpu_limit(), pages))
+
+
 def _pool_run(
     todo, staging, data_dir, include_code, stamp, languages, jobs, progress
 ) -> list[Result]:
     from tqdm.auto import tqdm
 
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    workers = _workers(jobs, len(todo))
     context = multiprocessing.get_context("spawn")
     results: list[Result] = []
     runtime = staging / RUNTIME_DIR
@@ -511,8 +569,11 @@ def _pool_run(
             # Stop the workers now (their kernels see their parent go and exit). The futures
             # are not cancelled by hand: the executor marks them broken itself, and a future
             # cancelled under it makes its manager thread print an InvalidStateError.
-            for process in list(getattr(pool, "_processes", {}).values()):
+            processes = list(getattr(pool, "_processes", {}).values())
+            for process in processes:
                 process.kill()
+            for process in processes:  # dead before the staging folder is removed: none
+                process.join(5)  # writes a connection file into it afterwards
             raise
         finally:
             bar.close()
@@ -549,7 +610,7 @@ def build(
         ``(i, n)``: build shard ``i`` of ``n`` of the plan's pages (pages only: no index and
         no figures; see the README for merging shards).
     jobs
-        Pages built at once (default: the number of cores).
+        Pages built at once (default, and at most: the CPUs the build may use).
     force
         Rebuild every selected page, whatever the cache says.
     include_code
@@ -572,6 +633,9 @@ def build(
     """
     started = time.monotonic()
     out = Path(out).resolve()
+    # The notebooks run in their own folder: a relative data folder must not change meaning.
+    data_dir = None if data_dir is None else Path(data_dir).resolve()
+    jobs = cap_jobs(jobs)
     plan = read_plan(plan_path)
     selected = plan.jobs(only, langs, shard)
     if not selected:
@@ -687,11 +751,17 @@ def _build_locked(
     written: set[str] = set()
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        if out.exists():
-            shutil.copytree(out, staging, symlinks=True)  # pages that are up to date are kept
-        else:
-            staging.mkdir()
-        output.write_marker(staging, owned)  # marks the staging folder as the build's own
+        staging.mkdir()
+        # The marker first: the staging folder is the build's own before it holds anything
+        # (a kernel connection file included), so recovery can always remove it.
+        output.write_marker(staging, owned)
+        if out.exists():  # the build's files (up-to-date pages are kept); a user's stay put
+            for special in output.copy_owned(out, staging, owned):
+                print(
+                    f"tspolicy: {special} is not a regular file (a named pipe, socket or "
+                    "device): left where it is, never read",
+                    file=sys.stderr,
+                )
         if not partial:  # pages no longer in the plan leave the site (only the build's own)
             wanted = {f"{job.key}.{ext}" for job in selected for ext in ("html", "ipynb")}
             for page in sorted(owned):
@@ -718,11 +788,13 @@ def _build_locked(
         shutil.rmtree(staging / RUNTIME_DIR, ignore_errors=True)
         order = {job.key: i for i, job in enumerate(selected)}
         results.sort(key=lambda r: order[r.job.key])
+        full = [r for r in results if r.no_space]
+        if full:  # a folder of failed pages would fill the disk further: none is kept
+            _clear_failed_quietly(out)
+            raise output.no_space(out, f"while building {full[0].job.key}: {full[0].error}")
         if any(not r.ok for r in results):
-            failed = output.failed_dir(out)
-            shutil.rmtree(failed, ignore_errors=True)  # check_output: absent, empty or ours
-            staging.rename(failed)
-            return BuildReport(failed, results, [], time.monotonic() - started, reasons)
+            failed, kept = _keep_failed(staging, out)
+            return BuildReport(failed, results, [], time.monotonic() - started, reasons, kept)
         for result in results:
             cache.write_key(staging, result.job.lang, result.job.name, parts[result.job.key])
             written |= {
@@ -757,13 +829,56 @@ def _build_locked(
             written.add(f"{cache.CACHE_DIR}/site.json")
         present = {p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()}
         output.write_marker(staging, present & (owned | written))
-        _swap(staging, out)
-        shutil.rmtree(output.failed_dir(out), ignore_errors=True)
-        return BuildReport(out, results, figures, time.monotonic() - started, reasons)
+        _swap(staging, out, owned | written)
+        kept = output.clear_failed(out)  # the failed pages go; a user's files there stay
+        return BuildReport(out, results, figures, time.monotonic() - started, reasons, kept)
+    except shutil.Error as exc:  # copying the site: one message, not shutil's list
+        failure = output.copy_failure(exc, out)
+        if isinstance(failure, output.NoSpace):
+            _clear_failed_quietly(out)
+        raise failure from None
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
+        _clear_failed_quietly(out)
+        raise output.no_space(out, f"writing {exc.filename}" if exc.filename else "") from None
     finally:
         signal.signal(signal.SIGTERM, previous)
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+        _remove(staging)
+
+
+def _clear_failed_quietly(out: Path) -> None:
+    """On a full disk: free what earlier failed builds kept (a user's files stay)."""
+    with contextlib.suppress(OSError):
+        output.clear_failed(out)
+
+
+def _remove(folder: Path) -> None:
+    """Remove a staging folder whole (again, if a dying worker wrote into it meanwhile)."""
+    for _ in range(3):
+        if not folder.exists():
+            return
+        shutil.rmtree(folder, ignore_errors=True)
+        if folder.exists():
+            time.sleep(0.2)
+
+
+def _keep_failed(staging: Path, out: Path) -> tuple[Path, list[str]]:
+    """Keep the pages of a failed build in ``<out>.failed/``; return it and the files a user
+    had put there (kept, beside the new pages)."""
+    failed = output.failed_dir(out)
+    kept = output.clear_failed(out)  # what earlier builds wrote there goes, a user's stays
+    shutil.rmtree(staging / RUNTIME_DIR, ignore_errors=True)
+    present = output.entries(staging) - {output.MARKER}
+    if not failed.exists():
+        output.write_marker(staging, present)
+        staging.rename(failed)
+        return failed, []
+    # The user's files stay where they are; the new pages move in beside them (a page the
+    # user has a file of that name for is not moved).
+    output.write_marker(failed, present - set(kept))
+    output.carry_over(staging, failed, set())
+    return failed, kept
 
 
 def _read_side(out: Path) -> dict[str, str]:

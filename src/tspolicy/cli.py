@@ -13,9 +13,10 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import __version__, paths
-from .errors import EXIT_BUG, EXIT_INTERRUPTED, EXIT_USER, TspolicyError
+from .errors import EXIT_BUG, EXIT_INTERRUPTED, EXIT_USER, TspolicyError, echo
 
 
 def _console():
@@ -152,7 +153,7 @@ def cmd_corroborate(args: argparse.Namespace) -> int:
 def cmd_import_context(args: argparse.Namespace) -> int:
     """Rewrite data/context/ from the external extracts."""
     from .context import import_external
-    from .data import DataError
+    from .data import DataError, shell_path
 
     source = args.external_dir or paths.EXTERNAL_DIR
     data = paths.data_dir(args.data_dir)
@@ -164,7 +165,10 @@ def cmd_import_context(args: argparse.Namespace) -> int:
     written = import_external(source, data / "context")
     for path in written:
         print(f"wrote {path}")
-    print("Run `tspolicy validate`, and review the change with `git diff data/context`.")
+    print(
+        "Run `tspolicy validate`, and review the change with "
+        f"`git diff {shell_path(data / 'context')}`."
+    )
     return 0
 
 
@@ -211,13 +215,23 @@ def cmd_build(args: argparse.Namespace) -> int:
                 for stage in stages
             )
         )
+    yours = ", ".join(result.kept[:10]) + (" …" if len(result.kept) > 10 else "")
     if result.failed:
         print(
             f"{len(result.failed)} of {len(result.results)} page(s) failed; the previous site "
-            f"was kept. The pages that built are in {result.out} for inspection.",
+            f"was kept. The pages that built are in {result.out} for inspection"
+            + (f" (the file(s) you put there stay: {yours})." if result.kept else "."),
             file=sys.stderr,
         )
         return 1
+    if result.kept:
+        from .output import failed_dir
+
+        print(
+            f"tspolicy: {failed_dir(result.out)}: the failed pages of an earlier build were "
+            f"removed; the file(s) you put there stay: {yours}",
+            file=sys.stderr,
+        )
     fresh = len(result.reasons) - len(result.results)
     if not result.results and not result.figures:
         print(f"Nothing to rebuild: {fresh} page(s) up to date ({result.seconds:.2f} s).")
@@ -328,7 +342,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang", nargs="+", choices=["en", "fr", "ar"], help="build only these languages"
     )
     bld.add_argument(
-        "--jobs", type=_positive, help="pages built at once, 1 or more (default: number of cores)"
+        "--jobs",
+        type=_positive,
+        help="pages built at once, 1 or more (default and at most: the number of CPUs)",
     )
     bld.add_argument(
         "--force", action="store_true", help="rebuild every selected page, whatever the cache says"
@@ -379,7 +395,7 @@ def _positive(text: str) -> int:
     except ValueError:
         number = 0
     if number < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1")
+        raise argparse.ArgumentTypeError(f"{echo(text)} is not a whole number from 1")
     return number
 
 
@@ -396,9 +412,18 @@ def describe_os_error(exc: OSError) -> str:
     return f"{where}: {exc.strerror or exc}"
 
 
+#: The options naming an input folder, resolved to absolute paths for every command.
+PATH_OPTIONS = ("data_dir", "sources_dir", "external_dir")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (see :mod:`tspolicy.errors`)."""
     args = build_parser().parse_args(argv)
+    # Folders named relative to where the command runs, made absolute once: a build runs its
+    # notebooks in notebooks/, where `--data-dir data` would name another folder.
+    for option in PATH_OPTIONS:
+        if getattr(args, option, None) is not None:
+            setattr(args, option, str(Path(getattr(args, option)).resolve()))
     try:
         return args.func(args)
     except BrokenPipeError:  # `tspolicy corroborate | head`: the reader has what it wanted

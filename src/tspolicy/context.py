@@ -102,7 +102,7 @@ def _read_csv(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str,
         raise DataError(
             f"{path}: not found; pass --external-dir with the folder holding the extracts"
         ) from None
-    text, _ = decode_table(raw, path.name)  # a BOM or CRLF in an extract is harmless
+    text, _ = decode_table(raw, path.name, path)  # a BOM or CRLF in an extract is harmless
     records = parse_records(text, path.name) or [[]]
     header = records[0]
     missing = [c for c in columns if c not in header]
@@ -228,8 +228,8 @@ def import_external(
         for name, (header, rows) in tables.items():
             target = out / SERIES[name][0]
             temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+            pending.append((temporary, target))  # before writing: a half-written one goes too
             _write_csv(temporary, header, rows)
-            pending.append((temporary, target))
         for temporary, target in pending:
             os.replace(temporary, target)
     finally:

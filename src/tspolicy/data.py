@@ -13,11 +13,13 @@ raises :class:`DataError` with a message naming file, row and field.
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 import json
 import math
 import re
+import shlex
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -46,6 +48,12 @@ _YEAR = re.compile(r"^(\d{4})")
 
 class DataError(TspolicyError, ValueError):
     """A data file cannot be loaded; the message names the file, row and field."""
+
+
+def shell_path(path: str | Path) -> str:
+    """A file as a suggested command names it: the actual path given (``--data-dir``), quoted
+    for a shell, so that a fix pasted anywhere changes that file and no other."""
+    return shlex.quote(str(path))
 
 
 @dataclass(frozen=True)
@@ -121,7 +129,7 @@ def resource_descriptor(name: str, data_dir: str | Path | None = None) -> dict[s
     problem = descriptor_problem(descriptor)
     if problem:
         raise DataError(
-            f"{path}: {problem}; restore it (git checkout -- data/datapackage.json) or fix it"
+            f"{path}: {problem}; restore it (git checkout -- {shell_path(path)}) or fix it"
         )
     for resource in descriptor["resources"]:
         if resource.get("name") == name:
@@ -158,8 +166,11 @@ class TableFormatError(DataError):
         super().__init__(f"{where}: {problem}; {fix}")
 
 
-def decode_table(raw: bytes, file: str) -> tuple[str, list[TableFormatError]]:
+def decode_table(raw: bytes, file: str, path: str | Path) -> tuple[str, list[TableFormatError]]:
     """A table's text, and the problems that were repaired on the way (BOM, CRLF).
+
+    ``file`` names the table in messages (``figures.csv``); ``path`` is the file itself,
+    which the suggested commands (iconv, sed, git checkout) name.
 
     Raises
     ------
@@ -167,13 +178,14 @@ def decode_table(raw: bytes, file: str) -> tuple[str, list[TableFormatError]]:
         For what cannot be read: UTF-16, NUL bytes, bytes that are not UTF-8.
     """
     repaired: list[TableFormatError] = []
+    target = shell_path(path)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or raw[:200].count(b"\x00") > len(raw[:200]) // 4:
         raise TableFormatError(
             file,
             None,
             "the file is UTF-16 (what spreadsheets call 'Unicode text'), not UTF-8",
-            f"save it as 'CSV UTF-8', or convert it: iconv -f UTF-16 -t UTF-8 data/{file} > tmp "
-            f"&& mv tmp data/{file}",
+            f"save it as 'CSV UTF-8', or convert it: iconv -f UTF-16 -t UTF-8 {target} > tmp "
+            f"&& mv tmp {target}",
         )
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
@@ -181,7 +193,7 @@ def decode_table(raw: bytes, file: str) -> tuple[str, list[TableFormatError]]:
             file,
             line,
             f"a NUL byte (0x00) on line {line}: the file is damaged or not text",
-            f"restore it from git (git checkout -- data/{file}) and redo the edit",
+            f"restore it from git (git checkout -- {target}) and redo the edit",
         )
     if raw.startswith(b"\xef\xbb\xbf"):
         repaired.append(
@@ -190,7 +202,7 @@ def decode_table(raw: bytes, file: str) -> tuple[str, list[TableFormatError]]:
                 1,
                 "file starts with a UTF-8 byte-order mark (BOM)",
                 "save it as UTF-8 without BOM (spreadsheets' 'CSV UTF-8' adds one); "
-                f"to strip it: sed -i '1s/^\\xEF\\xBB\\xBF//' data/{file}",
+                f"to strip it: sed -i '1s/^\\xEF\\xBB\\xBF//' {target}",
             )
         )
         raw = raw[3:]
@@ -202,8 +214,8 @@ def decode_table(raw: bytes, file: str) -> tuple[str, list[TableFormatError]]:
             raw.decode("cp1252")
             guess, fix = (
                 " (it reads as Windows-1252 or Latin-1)",
-                f"re-save it as UTF-8, e.g. iconv -f WINDOWS-1252 -t UTF-8 data/{file} > tmp "
-                f"&& mv tmp data/{file}",
+                f"re-save it as UTF-8, e.g. iconv -f WINDOWS-1252 -t UTF-8 {target} > tmp "
+                f"&& mv tmp {target}",
             )
         except UnicodeDecodeError:
             guess, fix = "", "re-save it as UTF-8 from the program that wrote it"
@@ -223,7 +235,7 @@ def decode_table(raw: bytes, file: str) -> tuple[str, list[TableFormatError]]:
                 None,
                 f"{kind} line endings on {crlf + lone_cr} lines; the data uses LF only, so "
                 "that it stays byte-identical across machines",
-                f"convert to LF: sed -i 's/\\r$//' data/{file} (or dos2unix data/{file})",
+                f"convert to LF: sed -i 's/\\r$//' {target} (or dos2unix {target})",
             )
         )
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -291,8 +303,10 @@ def _read(name: str, data_dir: str | Path | None) -> pd.DataFrame:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise DataError(f"{path}: not found; restore it (git checkout -- data/{file})") from None
-    text, repaired = decode_table(raw, file)
+        raise DataError(
+            f"{path}: not found; restore it (git checkout -- {shell_path(path)})"
+        ) from None
+    text, repaired = decode_table(raw, file, path)
     if repaired:
         raise repaired[0]
     records = parse_records(text, file) if text.strip() else []
@@ -322,14 +336,55 @@ def _read(name: str, data_dir: str | Path | None) -> pd.DataFrame:
     return pd.DataFrame({f["name"]: _convert(raw_frame[f["name"]], f, path) for f in fields})
 
 
-#: Fields holding a date or period, which cannot lie after today.
-DATED_FIELDS = frozenset({"period", "date", "published"})
-_FOUR_DIGITS = re.compile(r"\d{4}")
+#: Fields holding a date, period, year or quarter: each must be a real day of the calendar
+#: (no month 13, no 30 February) and cannot lie after today.
+DATED_FIELDS = frozenset({"period", "date", "published", "year", "quarter"})
+#: One date of a dated field: 2020, 2020-09, 2020-09-30 or 2020Q3 (an interval is two).
+_DATE_PART = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?|Q([1-4]))?", re.ASCII)
 #: Numbers and dates as the dataset writes them: ASCII digits only (Python's float() also
 #: reads "٢٠", "２０" and "1_000", which pandas and spreadsheets do not).
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 _INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+def _calendar_problem(
+    name: str, value: str, kind: str, today: date | None
+) -> tuple[str, str] | None:
+    """An impossible month or day, or a date after today, in a dated field; None if fine.
+
+    Every date of the value (both ends of an interval) is checked; its first day (2020 is
+    1 January 2020, 2020Q3 is 1 July 2020) must not lie after ``today``. A part that does
+    not look like a date is left to the field's type or pattern rule.
+    """
+    shown = echo(value)
+    starts = []
+    for part in value.split("/"):
+        match = _DATE_PART.fullmatch(part)
+        if match is None:
+            continue
+        year, month, day, quarter = (int(g) if g else None for g in match.groups())
+        first_month = month if month is not None else (3 * quarter - 2 if quarter else 1)
+        if (
+            year < 1
+            or not 1 <= first_month <= 12
+            or (day is not None and not 1 <= day <= calendar.monthrange(year, first_month)[1])
+        ):
+            return (
+                f"{name} {shown} holds an impossible month or day",
+                "check the month (01–12) and the day (no 31 June, no 30 February); write "
+                "years as 2020, months as 2022-09, days as 2022-09-30, an interval as "
+                "2022-01/2022-09",
+            )
+        starts.append(date(year, first_month, day or 1))
+    today = today or date.today()
+    if any(start > today for start in starts):
+        what = "date" if kind == "date" else "date or period"
+        return (
+            f"{name} {shown} lies in the future (today is {today.isoformat()})",
+            f"write the {what} the document states; a typo in the year is likely",
+        )
+    return None
 
 
 def _example(fld: dict[str, Any]) -> str:
@@ -344,8 +399,9 @@ def cell_problem(
 
     The one wording of every cell-level rule, used by the loaders (which refuse the cell)
     and by :func:`tspolicy.validate.validate` (which lists it): type, finite numbers,
-    required, enum, pattern, minimum and maximum, no date in the future, and no text that
-    a spreadsheet would run as a formula.
+    required, enum, pattern, minimum and maximum, dates, periods, years and quarters that are
+    real days of the calendar and not in the future, and no text that a spreadsheet would
+    run as a formula.
     """
     from .csvsafe import is_formula
 
@@ -385,7 +441,7 @@ def cell_problem(
                     "write the number as the document states it, without a sign",
                 )
             return f"{value} is {word} {limit}", f"check the value{_example(fld)}"
-        return None
+        return _calendar_problem(name, value, kind, today) if name in DATED_FIELDS else None
     if kind == "boolean":
         if value not in {"true", "false"}:
             return f"{shown} is not a valid boolean", "write true or false"
@@ -409,17 +465,10 @@ def cell_problem(
             f"{shown} does not have the form a {name} must have",
             f"{fld.get('description', 'see data/README.md')}{_example(fld)}",
         )
-    today = today or date.today()
-    if name in DATED_FIELDS and any(int(y) > today.year for y in _FOUR_DIGITS.findall(value)):
-        return (
-            f"{name} {shown} lies in the future (today is {today.isoformat()})",
-            "write the date or period the document states; a typo in the year is likely",
-        )
-    if kind == "date" and date.fromisoformat(value) > today:
-        return (
-            f"{name} {shown} lies in the future (today is {today.isoformat()})",
-            "write the date the document states; a typo in the year is likely",
-        )
+    if name in DATED_FIELDS:
+        problem = _calendar_problem(name, value, kind, today)
+        if problem:
+            return problem
     if kind == "string" and not enum and not pattern and is_formula(value):
         return (
             f"{shown} starts with '{value.lstrip()[0]}': a spreadsheet opening the file "

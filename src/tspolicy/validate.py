@@ -10,7 +10,6 @@ Rows are counted as a spreadsheet shows them: the header is row 1, the first rec
 
 from __future__ import annotations
 
-import calendar
 import difflib
 import hashlib
 import json
@@ -28,6 +27,7 @@ from .data import (
     decode_table,
     delimiter_problem,
     parse_records,
+    shell_path,
 )
 from .i18n import LANGUAGES
 from .numbers import VAGUE, stated_step
@@ -172,7 +172,8 @@ def validate(data_dir: str | Path | None = None, sources_dir: str | Path | None 
                 None,
                 "resources",
                 f"no resource named '{name}'",
-                f"restore the '{name}' resource (git checkout -- data/datapackage.json)",
+                f"restore the '{name}' resource "
+                f"(git checkout -- {shell_path(report.data_dir / 'datapackage.json')})",
             )
             continue
         table = _read_table(report, resource)
@@ -208,7 +209,7 @@ def _read_descriptor(report: Report) -> dict[str, Any] | None:
             None,
             None,
             "file not found: the data package descriptor is missing",
-            "restore it (git checkout -- data/datapackage.json) or point --data-dir at "
+            f"restore it (git checkout -- {shell_path(path)}) or point --data-dir at "
             "the folder that holds it",
         )
         return None
@@ -235,7 +236,7 @@ def _read_descriptor(report: Report) -> dict[str, Any] | None:
             None,
             None,
             f"not usable: {problem}",
-            "restore it (git checkout -- data/datapackage.json) or fix that part",
+            f"restore it (git checkout -- {shell_path(path)}) or fix that part",
         )
         return None
     for resource in descriptor.get("resources", []):
@@ -271,7 +272,9 @@ def _read_table(report: Report, resource: dict[str, Any]) -> _Table | None:
     try:
         path = resource_path(report.data_dir, resource)
     except DataError as exc:
-        report.error("datapackage.json", None, "path", str(exc), "keep data files in data/")
+        report.error(
+            "datapackage.json", None, "path", str(exc), "keep the data files in the data folder"
+        )
         return None
     table = _Table(resource["name"], file, fields)
     expected = [f["name"] for f in fields]
@@ -281,7 +284,7 @@ def _read_table(report: Report, resource: dict[str, Any]) -> _Table | None:
             None,
             None,
             "file not found",
-            f"restore it (git checkout -- data/{file}) or create it with the header "
+            f"restore it (git checkout -- {shell_path(path)}) or create it with the header "
             f"{','.join(expected)}",
         )
         return None
@@ -294,11 +297,11 @@ def _read_table(report: Report, resource: dict[str, Any]) -> _Table | None:
             f"file is {size / 1e6:.1f} MB; a data table may be at most "
             f"{MAX_TABLE_BYTES / 1e6:.1f} MB, so it was not read",
             "the tables hold hand-curated aggregates: check that the right file was saved "
-            "here (a data dump or an export does not belong in data/)",
+            "here (a data dump or an export does not belong in the data folder)",
         )
         return None
     try:
-        text, repaired = decode_table(path.read_bytes(), file)
+        text, repaired = decode_table(path.read_bytes(), file, path)
     except TableFormatError as exc:
         report.error(file, exc.row, None, exc.problem, exc.fix)
         report.skip(
@@ -344,7 +347,7 @@ def _read_table(report: Report, resource: dict[str, Any]) -> _Table | None:
             None,
             None,
             "no data rows under the header",
-            "restore the rows from git (git checkout -- data/" + file + ")",
+            f"restore the rows from git (git checkout -- {shell_path(path)})",
         )
     return table
 
@@ -753,15 +756,7 @@ def _check_figures(
                     f"unit '{unit}' differs from the unit of {metric}, '{units[metric]}'",
                     f"write {units[metric]}, and the value in that unit",
                 )
-        period_parts = [p for p in r["period"].split("/") if p not in {"", ".."}]
-        if table.good(row, "period") and not all(_real_date(p) for p in period_parts):
-            report.error(
-                table.file,
-                row,
-                "period",
-                f"period '{r['period']}' holds an impossible month or day",
-                "write years as 2020, months as 2022-09, an interval as 2022-01/2022-09",
-            )
+        # An impossible month or day in the period: data.cell_problem, as the loaders say it.
         _check_context_from(report, table, row, r)
         if not (table.good(row, "value") and table.good(row, "unit")):
             continue
@@ -965,24 +960,19 @@ def _check_events(
             _check_excerpt(report, table, row, r, texts)
             _check_translations(report, table, row, r, documents, "excerpt")
         date, precision = r["date"], r["date_precision"]
-        if table.good(row, "date") and table.good(row, "date_precision"):
-            if not re.fullmatch(_DATE_FORMS[precision], date):
-                report.error(
-                    table.file,
-                    row,
-                    "date",
-                    f"date '{date}' does not have the form of precision '{precision}'",
-                    "write YYYY for year, YYYY-MM for month, YYYY-MM-DD for day, "
-                    "or change date_precision",
-                )
-            elif not _real_date(date):
-                report.error(
-                    table.file,
-                    row,
-                    "date",
-                    f"'{date}' is not a calendar date",
-                    "check the month (01–12) and the day",
-                )
+        if (
+            table.good(row, "date")
+            and table.good(row, "date_precision")
+            and not re.fullmatch(_DATE_FORMS[precision], date)
+        ):
+            report.error(
+                table.file,
+                row,
+                "date",
+                f"date '{date}' does not have the form of precision '{precision}'",
+                "write YYYY for year, YYYY-MM for month, YYYY-MM-DD for day, "
+                "or change date_precision",
+            )
         inferred = r["date_inferred"] == "true"
         if table.good(row, "date_inferred") and inferred and not r["note"].strip():
             report.error(
@@ -1006,13 +996,6 @@ def _check_events(
                 "quote the phrase that gives the date, or set date_inferred to true and say "
                 "in note how the date was inferred",
             )
-
-
-def _real_date(date: str) -> bool:
-    parts = [int(p) for p in date.split("-")]
-    if len(parts) >= 2 and not 1 <= parts[1] <= 12:
-        return False
-    return len(parts) < 3 or 1 <= parts[2] <= calendar.monthrange(parts[0], parts[1])[1]
 
 
 def _plain(number: float) -> str:
