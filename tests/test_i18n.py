@@ -61,7 +61,11 @@ def test_arabic_digit_convention():
 
 def test_shares_ranks_years_and_dates():
     assert fmt.value(65, "percent", "fr") == "65\u00a0%"
-    assert fmt.value(2, "rank", "ar") == "المرتبة 2"
+    assert fmt.value(2, "rank", "ar") == "المرتبة الثانية"  # an ordinal in words
+    assert fmt.value(7, "rank", "ar") == "المرتبة 7"
+    assert fmt.count(3e9, "ar") == "3 مليارات" and fmt.count(1e9, "fr") == "1 milliard"
+    assert fmt.date(dt.date(2026, 12, 1), "day", "fr") == "1er décembre 2026"
+    assert fmt.period("2011/..", "fr") == "depuis 2011" and fmt.period("2020", "ar") == "2020"
     assert fmt.value(2, "years", "ar") == "سنتان"
     assert fmt.value(20, "years", "fr") == "20 ans"
     assert fmt.date(dt.date(2025, 6, 12), "day", "fr") == "12 juin 2025"

@@ -377,6 +377,12 @@ def _label(
     return "\n".join(_lines(text, lang, width, size, weight))
 
 
+def _axis_label(text: str, lang: str, spec: Layout, share: float = 0.8) -> str:
+    """An axis label wrapped to ``share`` of the chart's width in the layout (a long French
+    or Arabic metric label would run off a phone-width chart)."""
+    return _label(text, lang, spec.width_in * 72 * share, spec.label)
+
+
 def _comma(lang: str) -> str:
     return "، " if lang == "ar" else ", "
 
@@ -670,8 +676,10 @@ def platform_shares(
             ax.set_yticks(range(len(data)), names)
             ax.set_ylim(len(data) - 0.5, -0.5)
             ax.set_xlim(0, 100)
-            ax.set_xlabel(_label(f"{metric_text(metrics, SHARE, 'label', lang)} (%)", lang))
-            ax.set_ylabel(_label(t("chart.shares.ylabel", lang), lang))
+            ax.set_xlabel(
+                _axis_label(f"{metric_text(metrics, SHARE, 'label', lang)} (%)", lang, spec)
+            )
+            ax.set_ylabel(_axis_label(t("chart.shares.ylabel", lang), lang, spec, 0.4))
             _title(fig, title, lang, spec)
             _mirror(ax, lang)
         return figure
@@ -818,7 +826,7 @@ def enforcement_outcomes(
             ax.set_yticks(range(len(data)), names)
             ax.set_ylim(len(data) - 0.5, -0.5)
             ax.set_xlim(0, xmax)
-            ax.set_xlabel(_label(t("chart.enforcement.xlabel", lang), lang))
+            ax.set_xlabel(_axis_label(t("chart.enforcement.xlabel", lang), lang, spec))
             ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(4 if spec.name == "narrow" else 6))
             ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda x, _: fmt.number(x, lang)))
             _title(fig, title, lang, spec)
@@ -1087,7 +1095,9 @@ def content_counts(
             ax.set_ylim(ys[-1] + 0.6, -0.6)
             xlabel = t("chart.counts.xlabel", lang)
             ax.set_xlabel(
-                _label(f"{xlabel} ({t('chart.counts.log', lang)})" if log else xlabel, lang)
+                _axis_label(
+                    f"{xlabel} ({t('chart.counts.log', lang)})" if log else xlabel, lang, spec
+                )
             )
             _legend(fig, handles, lang, spec)
             _title(fig, title, lang, spec)
@@ -1159,7 +1169,7 @@ def source_coverage(
     for _, claim in claims.iterrows():
         label = metric_text(metrics, claim["metric"], "label", lang)
         subject = subject_name(figures, claim["subject"], lang)
-        period = f"{_comma(lang)}{claim['period']}" if claim["period"] else ""
+        period = f"{_comma(lang)}{fmt.period(claim['period'], lang)}" if claim["period"] else ""
         claim_texts.append(f"{label} — {subject}{period}")
     colours = [
         VERDICT_COLOURS[verdict_of(checks, c)] if checks is not None else PALETTE[0]
@@ -1251,7 +1261,7 @@ def source_coverage(
                     for v in present
                 ]
                 _legend(fig, handles, lang, spec)
-            ax.set_xlabel(_label(t("chart.coverage.xlabel", lang), lang))
+            ax.set_xlabel(_axis_label(t("chart.coverage.xlabel", lang), lang, spec))
             ax.set_ylabel(_label(t("chart.coverage.ylabel", lang), lang))
             _title(fig, title, lang, spec)
             _mirror(ax, lang)
@@ -1366,7 +1376,7 @@ def timeline(
             ax.set_xlim(xmin, xmax)
             ax.xaxis.set_major_locator(mpl.dates.YearLocator(4 if spec.name == "narrow" else 2))
             ax.xaxis.set_major_formatter(mpl.dates.DateFormatter("%Y"))
-            ax.set_xlabel(_label(t("chart.timeline.xlabel", lang), lang))
+            ax.set_xlabel(_axis_label(t("chart.timeline.xlabel", lang), lang, spec))
             handles = [
                 Line2D([], [], marker="o", ls="", color=PALETTE[0], label=legend[0]),
                 Line2D(

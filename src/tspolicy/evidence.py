@@ -48,7 +48,7 @@ def ref(ids: Iterable[str], lang: str) -> markupsafe.Markup:
     if not ids:
         return markupsafe.Markup("")
     label = markupsafe.escape(t("evidence.link_label", lang))
-    links = markupsafe.Markup(", ").join(
+    links = markupsafe.Markup(t("punct.comma", lang)).join(
         markupsafe.Markup(
             '<a href="#{anchor}" aria-label="{label} {id}"><bdi translate="no">{short}</bdi></a>'
         ).format(anchor=anchor(i), label=label, id=i, short=_short(i))
@@ -140,7 +140,8 @@ def tagged(text: str, ds: Dataset) -> markupsafe.Markup:
 
 
 def _text(value: Any) -> str:
-    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    """A cell as text: "" for every kind of missing value (None, NaN, pandas' NA)."""
+    return "" if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)) else str(value)
 
 
 def _translated(row: pd.Series, field: str, lang: str, own: str) -> dict[str, Any] | None:
@@ -185,7 +186,9 @@ def _check(ds: Dataset, claim: str, lang: str) -> dict[str, Any]:
         "verdict_key": str(row["verdict"]),
         "verdict": t(f"verdict.{row['verdict']}", lang),
         "source": source,
-        "published": _text(row["published"]),
+        "published": fmt.date(pd.Timestamp(row["published"]), "day", lang)
+        if _text(row["published"]).strip()
+        else "",
         "url": _text(row["url"]).strip(),
         "why": why,
     }
@@ -274,6 +277,7 @@ def notes_html(ds: Dataset, ids: Iterable[str], lang: str) -> str:
             notes=notes(ds, ids, lang),
             lang=lang,
             colon=t("punct.colon", lang),
+            comma=t("punct.comma", lang),
             strings={
                 key: t(f"evidence.{key}", lang)
                 for key in (

@@ -39,7 +39,7 @@ def _claim(claim: str, ds: Any, lang: str) -> str:
     metric, subject, period = [*claim.split("|"), "", ""][:3]
     text = f"{metric_text(ds.metrics, metric, 'label', lang)} — "
     text += subject_name(ds.figures, subject, lang)
-    return text + (f"{t('punct.comma', lang)}{period}" if period else "")
+    return text + (f"{t('punct.comma', lang)}{fmt.period(period, lang)}" if period else "")
 
 
 def table(chart: Any, ds: Any, lang: str) -> tuple[list[str], list[list[Any]]]:

@@ -11,11 +11,12 @@ Arabic-Indic digits ("١٬٤٧٠"). Either way grouping and decimal marks follow
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
-from .i18n import check_language, plural, t
+from .i18n import check_language, plural, strings, t
 from .numbers import VAGUE
 
 #: Default numbering system per language.
@@ -60,8 +61,20 @@ def count(value: float, lang: str, *, numbering: str | None = None) -> str:
                 numbering_system=system,
             )
             if _compact_exact(value, digits):
-                return _digits(text, system)
+                return _digits(_compact_grammar(text, lang), system)
     return number(value, lang, numbering=numbering)
+
+
+def _compact_grammar(text: str, lang: str) -> str:
+    """Mend CLDR's compact forms where they break the language's grammar: French "1
+    milliards" is "1 milliard"; Arabic counts 3 to 10 take the plural ("3 مليارات")."""
+    if lang == "fr":
+        return re.sub(r"^1 (million|milliard)s$", r"1 \1", text)
+    if lang == "ar":
+        match = re.fullmatch(r"(\d+) مليار", text)
+        if match and 3 <= int(match.group(1)) <= 10:
+            return f"{match.group(1)} مليارات"
+    return text
 
 
 def _compact_exact(value: float, digits: int) -> bool:
@@ -84,6 +97,8 @@ def value(amount: float, unit: str, lang: str, *, numbering: str | None = None) 
     if unit == "percent":
         return percent(amount, lang, numbering=numbering)
     if unit == "rank":
+        if amount == int(amount) and f"rank.{int(amount)}" in strings():  # «المرتبة الأولى»
+            return t(f"rank.{int(amount)}", lang)
         return t("rank", lang, n=number(amount, lang, numbering=numbering))
     if unit == "years":
         return plural("unit.years", lang, amount, n=number(amount, lang, numbering=numbering))
@@ -137,5 +152,28 @@ def date(when: dt.date | dt.datetime, precision: str, lang: str) -> str:
     if isinstance(when, dt.datetime):
         when = when.date()
     if precision == "day":
-        return babel_dates.format_date(when, "long", locale=lang)
+        text = babel_dates.format_date(when, "long", locale=lang)
+        return re.sub(r"^1 ", "1er ", text) if lang == "fr" else text  # le 1er décembre
     return babel_dates.format_skeleton(_SKELETONS[precision], when, locale=lang)
+
+
+def period(text: str, lang: str) -> str:
+    """A period as the data write it, said in ``lang``: "2020"; "2011/.." → "since 2011";
+    "2022-01/2022-09" → "January – September 2022"; "" stays ""."""
+    check_language(lang)
+    if not text:
+        return ""
+    start, _, end = text.partition("/")
+    if end == "..":
+        return t("period.since", lang, start=period(start, lang))
+    if end:
+        if len(start) == len(end) == 7:  # months
+            first = dt.date(int(start[:4]), int(start[5:]), 1)
+            last = dt.date(int(end[:4]), int(end[5:]), 1)
+            return month_interval(first, last, lang)
+        return f"{period(start, lang)}–{period(end, lang)}"
+    if len(start) == 7:
+        return date(dt.date(int(start[:4]), int(start[5:]), 1), "month", lang)
+    if len(start) == 10:
+        return date(dt.date.fromisoformat(start), "day", lang)
+    return start

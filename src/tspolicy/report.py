@@ -52,7 +52,8 @@ def _markdown(text: str):
 def _markdown_cell(html: Any) -> str:
     """Markup for a Markdown table cell: its HTML kept, the Markdown specials of its text
     escaped (a ``|`` would end the cell)."""
-    return re.sub(r"(?<!<)([\\`*_\[\]{}#|~!])(?![^<]*>)", r"\\\1", str(html))
+    text = str(html).replace("&#39;", "'").replace("&#34;", '"')  # plain in HTML text
+    return re.sub(r"(?<![<&])([\\`*_\[\]{}#|~!])(?![^<]*>)", r"\\\1", text)
 
 
 def _html(text: str):
