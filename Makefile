@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv reports test lint format validate gallery context lock clean
+.PHONY: help venv reports test test-fast lint format validate gallery context lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -26,6 +26,9 @@ reports: $(STAMP) ## Build every report: reports/<lang>/*.html, reports/index.ht
 
 test: $(STAMP) ## Run every test (pytest)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP) ## Run the fast tests only, for the edit loop (no site build, browser or kernel)
+	$(BIN)/python -m pytest -m "not slow" -q $(PYTEST_ARGS)
 
 lint: $(STAMP) ## Check style with ruff (lint and format)
 	$(BIN)/ruff check src tests benchmarks

@@ -62,3 +62,41 @@ def built_site(tmp_path_factory) -> Path:
     result = build(out=out, figures_dir=None, progress=False)
     assert not result.failed, [r.error for r in result.failed]
     return out
+
+
+#: Modules whose tests build sites, start browsers or run the CLI in subprocesses.
+SLOW_MODULES = frozenset(
+    {
+        "test_browser",
+        "test_pages",
+        "test_build",
+        "test_incremental",
+        "test_faults",
+        "test_benchmarks",
+    }
+)
+#: Tests elsewhere that start a kernel or papermill.
+SLOW_TESTS = frozenset(
+    {
+        "test_help_notebook_documents_every_parameter",
+        "test_papermill_cli_runs_a_notebook_in_french",
+        "test_notebook_rejects_bad_parameters",
+        "test_run_all_twice_in_one_kernel_after_editing_a_parameter",
+        "test_injected_unknown_parameters_are_all_named",
+        "test_papermill_cli_takes_a_list_parameter_with_p",
+        "test_papermill_cli_data_dir_not_a_path_is_a_message",
+    }
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the slow tests (``make test-fast`` leaves them out): the modules above, the
+    tests above, and every test that uses the built site."""
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1]
+        if (
+            module in SLOW_MODULES
+            or item.originalname in SLOW_TESTS
+            or "built_site" in getattr(item, "fixturenames", ())
+        ):
+            item.add_marker(pytest.mark.slow)
