@@ -38,7 +38,7 @@ def test_corroborate_csv(capsys):
     assert main(["corroborate", "--multi", "--format", "csv"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("claim,metric,subject,period")
-    assert any(line.startswith("content_reported|Facebook|,") for line in out)
+    assert any(line.startswith("content_reported|Facebook|2022-01/2022-09,") for line in out)
 
 
 def test_corroborate_on_bad_data_is_a_message(data_copy, edit, capsys):
@@ -74,7 +74,7 @@ def test_import_context_refuses_a_folder_without_a_data_package(tmp_path, capsys
 def test_corroborate_json_counts_documents_and_independent_origins(capsys):
     assert main(["corroborate", "--format", "json"]) == 0
     claims = {c["claim"]: c for c in json.loads(capsys.readouterr().out)}
-    facebook = claims["content_reported|Facebook|"]
+    facebook = claims["content_reported|Facebook|2022-01/2022-09"]
     assert facebook["documents"] == ["fr-news-guardian-meta", "fr-podcast-choses-a-savoir"]
     assert facebook["independent_origins"] == 1 and not facebook["corroborated"]
     assert facebook["origins"] == ["guardian-2023-meta-trafficking"]

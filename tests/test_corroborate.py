@@ -11,7 +11,7 @@ def claims():
 
 
 def test_73_million_appears_in_two_documents():
-    row = claims().loc["content_reported|Facebook|"]
+    row = claims().loc["content_reported|Facebook|2022-01/2022-09"]
     assert row["n_documents"] == 2
     assert row["status"] == "agree"
     assert row["statements"] == ">73,300,000"

@@ -628,7 +628,7 @@ def test_a_document_names_a_known_origin(data_copy, edit):
     assert "origins.csv" in problem.fix
 
 
-INSTAGRAM = "content_reported|Instagram|"
+INSTAGRAM = "content_reported|Instagram|2022-01/2022-09"
 
 
 @pytest.mark.parametrize(("primary", "fits"), [("6080000", True), ("6160000", False)])

@@ -533,6 +533,8 @@ def _verdict_notes(rows: pd.DataFrame, lang: str, checks: pd.DataFrame | None) -
             amount = fmt.quantity(
                 float(group["value"]), str(group["qualifier"]), str(group["unit"]), lang
             )
+            if str(group.get("period_from")) == "primary_source":  # the document dropped it
+                amount += fmt.figure_period(group.get("period"), "primary_source", lang)
             notes.append(
                 t(
                     "chart.verdict_note",

@@ -99,6 +99,23 @@ def quotations(text: str, lang: str) -> markupsafe.Markup:
     return markupsafe.Markup("").join(out)
 
 
+def context_ids(notes: Iterable[str], ds: Dataset) -> list[str]:
+    """The evidence ids (``ctx-<series>``) of the context series whose citation a chart's
+    notes give: their values are on the chart, so their notes belong on the page."""
+    from .context import SERIES, load_context
+
+    text = "\n".join(notes)
+    found = []
+    for series in SERIES:
+        try:
+            citation = load_context(series, ds.data_dir).citation()
+        except (KeyError, OSError, ValueError):  # a data folder without that series
+            continue
+        if citation in text:
+            found.append(f"{CONTEXT_PREFIX}{series}")
+    return found
+
+
 def tagged(text: str, ds: Dataset) -> markupsafe.Markup:
     """``text`` as HTML with the names in it marked for their language and direction.
 
@@ -186,9 +203,7 @@ def _check(ds: Dataset, claim: str, lang: str) -> dict[str, Any]:
         "verdict_key": str(row["verdict"]),
         "verdict": t(f"verdict.{row['verdict']}", lang),
         "source": source,
-        "published": fmt.date(pd.Timestamp(row["published"]), "day", lang)
-        if _text(row["published"]).strip()
-        else "",
+        "published": fmt.period(_text(row["published"]).strip(), lang),  # at its precision
         "url": _text(row["url"]).strip(),
         "why": why,
     }
@@ -203,7 +218,8 @@ def _figure_note(ds: Dataset, figures: pd.DataFrame, figure_id: str, lang: str) 
         "anchor": anchor(figure_id),
         "what": metric_text(ds.metrics, str(row["metric"]), "label", lang),
         "subject": subject_name(figures, str(row["subject"]), lang),
-        "quantity": fmt.quantity(value, str(row["qualifier"]), str(row["unit"]), lang),
+        "quantity": fmt.quantity(value, str(row["qualifier"]), str(row["unit"]), lang)
+        + fmt.figure_period(row.get("period"), row.get("period_from"), lang),
         "excerpt": str(row["excerpt"]),
         "excerpt_translated": _translated(row, "excerpt", lang, document["lang"]),
         "document": document,

@@ -23,12 +23,11 @@ from . import __version__
 from . import formatting as fmt
 from .charts import NARROW_MEDIA
 from .csvsafe import safe_frame
-from .evidence import ref, tagged
+from .evidence import context_ids, ref, tagged
 from .i18n import event_text, metric_text, subject_name, t
 
 #: The chart's CSV: dataset and licence, for its header block.
 DATASET = "tspolicy dataset"
-LICENCE = "Apache-2.0 (code and curated data); the excerpts are short quotations of their documents"
 
 
 def _missing(value: Any) -> bool:
@@ -103,12 +102,18 @@ DISPLAY = (
 
 
 def csv_text(chart: Any, notes: list[str], lang: str, page: str) -> str:
-    """The rows a chart draws as CSV, after a ``#`` header block (pandas: ``comment="#"``)."""
+    """The rows a chart draws as CSV, after a ``#`` header block: title, notes (source,
+    caveats, verdicts), licence, and how to cite it (the page's dataset version and figure
+    ids are in the page's "How to cite", which the build keeps current)."""
+    colon = t("punct.colon", lang)
+    ids = ", ".join(chart.evidence)
     header = [
         f"# {chart.title}",
         *(f"# {note}" for note in notes),
-        f"# {t('data.licence', lang)}: {LICENCE}",
-        f"# {t('data.cite', lang)}: {DATASET} {__version__}, {page}",
+        f"# {t('data.licence', lang)}{colon}{t('data.licence_text', lang)}",
+        f"# {t('data.cite', lang)}{colon}{DATASET} {__version__}, {lang}/{page}.html"
+        + (f"; {ids}" if ids else "")
+        + f" — {t('data.cite_see', lang)}",
     ]
     buffer = io.StringIO()
     safe_frame(chart.data).to_csv(buffer, index=False, lineterminator="\n")
@@ -154,7 +159,7 @@ def figure_html(chart: Any, ds: Any, lang: str, *, number: int, page: str) -> st
             wide_size=sizes["wide"],
             narrow_media=NARROW_MEDIA,
             notes=[tagged(note, ds) for note in chart.notes],
-            evidence=ref(chart.evidence, lang),
+            evidence=ref([*chart.evidence, *context_ids(chart.notes, ds)], lang),
             headers=headers,
             rows=rows,
             csv=_data_uri(csv_text(chart, chart.notes, lang, page).encode("utf-8"), "text/csv"),

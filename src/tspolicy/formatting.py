@@ -157,6 +157,18 @@ def date(when: dt.date | dt.datetime, precision: str, lang: str) -> str:
     return babel_dates.format_skeleton(_SKELETONS[precision], when, locale=lang)
 
 
+def figure_period(period_text: object, period_from: object, lang: str) -> str:
+    """A figure's period as a page shows it beside the number, "" when it has none; one
+    taken from the primary source (the document dropped it) says so: "(January – September
+    2022, per the primary source)"."""
+    text = period_text if isinstance(period_text, str) else ""
+    if not text.strip():
+        return ""
+    said = period(text.strip(), lang)
+    key = "period.primary" if period_from == "primary_source" else "period.stated"
+    return t(key, lang, period=said)
+
+
 def period(text: str, lang: str) -> str:
     """A period as the data write it, said in ``lang``: "2020"; "2011/.." → "since 2011";
     "2022-01/2022-09" → "January – September 2022"; "" stays ""."""

@@ -60,6 +60,10 @@ ENGLISH_ONLY = frozenset(
         "per",
         "only",
         "also",
+        "our",
+        "we",
+        "since",
+        "your",
     ]
 )
 _SKIPPED = frozenset({"code", "pre", "style", "script", "kbd", "samp", "var", "svg", "math"})

@@ -137,6 +137,9 @@ def _statement(rows: pd.DataFrame, lang: str) -> dict[str, Any]:
         "vague": bool((rows["qualifier"] == VAGUE).any()),
         "excerpts": list(dict.fromkeys(rows["excerpt"].astype(str))),
         "refs": ref(rows["figure_id"].astype(str), lang),
+        "when": fmt.figure_period(row.get("period"), row.get("period_from"), lang)
+        if str(row.get("period_from")) == "primary_source"
+        else "",
         "documents": _documents(rows["document_id"]),
         "primary": _primary(rows, lang),
     }

@@ -216,16 +216,25 @@ def _unique_heading_ids(body: str) -> str:
 def citation(
     *, title: str, name: str, lang: str, stamp: Stamp, evidence_ids: list[str]
 ) -> dict[str, str]:
-    """How to cite a page: plain text and BibTeX, with the dataset version and date."""
+    """How to cite a page: plain text (HTML, the title isolated) and BibTeX, with the
+    dataset version and date."""
     page = f"{lang}/{name}.html"
     ids = ", ".join(evidence_ids)
     date = stamp.date or ""
-    plain = (
-        f"tspolicy contributors. {title}. tspolicy dataset, version {stamp.version}"
-        + (f", {date}" if date else "")
-        + f". Page {page}"
-        + (f"; figures {ids}" if ids else "")
-        + f". {REPOSITORY}"
+    # The page's title is in its language: isolated, so an Arabic title keeps its own order
+    # inside the English citation.
+    titled = markupsafe.Markup('<bdi lang="{}" dir="{}">{}</bdi>').format(
+        lang, DIRECTION[lang], title
+    )
+    plain = markupsafe.Markup(
+        "tspolicy contributors. {}. tspolicy dataset, version {}{}. Page {}{}. {}"
+    ).format(
+        titled,
+        stamp.version,
+        f", {date}" if date else "",
+        page,
+        f"; figures {ids}" if ids else "",
+        REPOSITORY,
     )
     key = re.sub(r"[^A-Za-z0-9]+", "_", f"tspolicy_{name}_{lang}")
     fields = [
