@@ -32,7 +32,10 @@ def test_period_years():
     assert figures.loc["F013", "period_start"] == 2011
     assert figures.loc["F013", "period_end"] is pd.NA  # "since 2011": open end
     assert figures.loc["F005", "period_start"] == figures.loc["F005", "period_end"] == 2020
-    assert figures.loc["F022", "period_start"] is pd.NA  # the document gives no period
+    assert figures.loc["F004", "period_start"] is pd.NA  # the document gives no period
+    # the document dropped it; the primary source gives January–September 2022
+    assert figures.loc["F022", "period_start"] == figures.loc["F022", "period_end"] == 2022
+    assert figures.loc["F022", "period_from"] == "primary_source"
 
 
 def test_context_from_marks_what_the_document_does_not_state():
