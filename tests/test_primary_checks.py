@@ -27,7 +27,10 @@ def test_verdicts_of_the_known_drifts():
     assert share["verdict"] == "unverified"
     assert "105 cases" in share["explanation"] and "not itself read" in share["explanation"]
     # 73.3 million pieces of content actioned, not reported.
-    assert checks.loc["content_reported|Facebook|2022-01/2022-09", "verdict"] == "differs_in_definition"
+    assert (
+        checks.loc["content_reported|Facebook|2022-01/2022-09", "verdict"]
+        == "differs_in_definition"
+    )
     assert (
         checks.loc["victims_rescued|International Justice Mission (IJM)|2011/..", "verdict"]
         == "unverified"
