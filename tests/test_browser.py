@@ -7,24 +7,14 @@ it and a missing browser is a failure.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
+from conftest import CHROMIUM
 from tspolicy.i18n import LANGUAGES
 from tspolicy.parameters import NOTEBOOKS
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAGES = ["index.html", *(f"{lang}/{name}.html" for lang in LANGUAGES for name in NOTEBOOKS)]
 
 if not Path(CHROMIUM).exists():
@@ -33,16 +23,6 @@ if not Path(CHROMIUM).exists():
             f"chromium not found at {CHROMIUM}: .ci/run installs it with apt-get", pytrace=False
         )
     pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield instance
-        instance.close()
 
 
 def _open(browser, url: str):

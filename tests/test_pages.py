@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from test_browser import CHROMIUM, FLAGS, PAGES
+from test_browser import PAGES
 from tspolicy import charts
 from tspolicy.csvsafe import safe_frame
 from tspolicy.data import load_dataset
@@ -29,16 +29,6 @@ from tspolicy.parameters import NOTEBOOKS
 pytestmark = pytest.mark.slow
 REPORT_PAGES = [f"{lang}/{name}.html" for lang in LANGUAGES for name in NOTEBOOKS]
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="module")

@@ -190,11 +190,6 @@ def key(parts: Mapping[str, Any]) -> str:
     return _sha(json.dumps(parts, sort_keys=True).encode())
 
 
-def data_version(parts: Mapping[str, Any]) -> str:
-    """The data version a page shows: a short hash of the data it was built from."""
-    return _sha(json.dumps(parts["data"], sort_keys=True).encode())[:12]
-
-
 def key_path(out: Path, lang: str, name: str) -> Path:
     """Where a page's key is stored under the site folder."""
     return out / CACHE_DIR / lang / f"{name}.json"
