@@ -149,6 +149,7 @@ def build(
     figures_dir: str | Path | None = paths.FIGURES_DIR,
     progress: bool = True,
     wait: bool = True,
+    fresh_kernels: bool = False,
 ) -> BuildReport:
     """Build what changed in the site described by the plan.
 
@@ -176,6 +177,10 @@ def build(
         Where the English figures are written (None: not written).
     progress
         Show a progress bar.
+    fresh_kernels
+        Start every page's kernel as a new Python process, as papermill alone does, instead
+        of forking it from a worker's pre-imported zygote (:mod:`tspolicy.kernels`); the pages
+        are the same either way: this is for debugging.
     wait
         When another build is writing ``out``: wait for it (default), or raise
         :class:`~tspolicy.output.BuildLocked`.
@@ -215,6 +220,7 @@ def build(
             figures_dir=figures_dir,
             progress=progress,
             started=started,
+            warm=not fresh_kernels,
         )
 
 
@@ -237,6 +243,7 @@ def _build_locked(
     figures_dir,
     progress,
     started,
+    warm=True,
 ) -> BuildReport:
     """The build, once the output is checked and locked (see :func:`build`)."""
     code, environment = cache.code_hash(), cache.environment_hash()
@@ -336,6 +343,7 @@ def _build_locked(
                 plan.languages,
                 jobs,
                 progress,
+                warm,
             )
             if todo
             else []

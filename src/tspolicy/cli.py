@@ -198,6 +198,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         figures_dir=None if args.no_figures else paths.FIGURES_DIR,
         progress=not args.quiet,
         wait=not args.no_wait,
+        fresh_kernels=args.fresh_kernels,
     )
     if args.explain:
         for page, reason in result.reasons.items():
@@ -356,6 +357,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--timings",
         action="store_true",
         help="print where the pages' time went (kernel start, imports, execution, export)",
+    )
+    bld.add_argument(
+        "--fresh-kernels",
+        action="store_true",
+        help="start each page's kernel as a new Python process instead of forking it from a "
+        "pre-imported one (slower; the pages are the same: for debugging)",
     )
     bld.add_argument(
         "--shard", metavar="I/N", help="build shard I of N of the pages (no index, no figures)"

@@ -14,6 +14,8 @@ raises :class:`DataError` with a message naming file, row and field.
 from __future__ import annotations
 
 import calendar
+import contextlib
+import copy
 import csv
 import io
 import json
@@ -627,8 +629,43 @@ def load_primary_checks(data_dir: str | Path | None = None) -> pd.DataFrame:
     return _read("primary_checks", data_dir)
 
 
+#: Datasets loaded ahead by :func:`preload`, by data folder and content hash.
+_PRELOADED: dict[tuple[str, str], Dataset] = {}
+
+
+def _content_key(data_dir: str | Path | None) -> tuple[str, str]:
+    """The data folder and a hash of every file in it: a preloaded dataset is used only
+    while the files it was read from are unchanged."""
+    import hashlib
+
+    folder = paths.data_dir(data_dir).resolve()
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return str(folder), digest.hexdigest()
+
+
+def preload(data_dir: str | Path | None = None) -> None:
+    """Load the dataset now, so that :func:`load_dataset` in this process (or in a process
+    forked from it: a warm kernel, :mod:`tspolicy.kernels`) returns a copy of it instead of
+    reading the files again, for as long as their content is unchanged."""
+    _PRELOADED.clear()
+    key = _content_key(data_dir)
+    _PRELOADED[key] = _load(data_dir)
+
+
 def load_dataset(data_dir: str | Path | None = None) -> Dataset:
     """Load the dataset's tables at once."""
+    if _PRELOADED:
+        with contextlib.suppress(OSError):
+            loaded = _PRELOADED.get(_content_key(data_dir))
+            if loaded is not None:
+                return copy.deepcopy(loaded)  # a page may change its tables: not ours
+    return _load(data_dir)
+
+
+def _load(data_dir: str | Path | None) -> Dataset:
     return Dataset(
         sources=load_sources(data_dir),
         figures=load_figures(data_dir),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,6 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .plan import Job
+
+#: Kernel starts a page may use: one more when the first does not start (a start timeout
+#: on a loaded machine must not fail the page).
+KERNEL_STARTS = 2
 
 if TYPE_CHECKING:
     from .site import Stamp
@@ -56,6 +61,21 @@ def _parameters_cell(notebook: Path) -> int:
     return tagged[0] if tagged else -1
 
 
+def _nothing_ran(executed: Path) -> bool:
+    """True when papermill's output notebook shows that no cell started (or none exists)."""
+    import nbformat
+
+    try:
+        cells = nbformat.read(executed, as_version=4).cells
+    except Exception:  # not written: papermill failed before it began
+        return True
+    return all(
+        c.get("metadata", {}).get("papermill", {}).get("status", "pending") == "pending"
+        for c in cells
+        if c.cell_type == "code"
+    )
+
+
 def _timings(nb, total: float) -> dict[str, float]:
     """Split papermill's run into kernel start, imports (the first cell after the
     parameters: ``report.start``), and the rest of the execution, from its cell timings."""
@@ -92,6 +112,7 @@ def build_page(
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from . import kernels
     from .site import clean_notebook
 
     start = time.monotonic()
@@ -107,16 +128,33 @@ def build_page(
     with log.open("wb") as handle:
         os.dup2(handle.fileno(), 2)
     try:
-        papermill.execute_notebook(
-            str(job.notebook),
-            str(executed),
-            parameters=parameters,
-            kernel_name="python3",
-            progress_bar=False,
-            log_output=False,
-            request_save_on_cell_execute=False,
-            cwd=str(job.notebook.parent),
-        )
+        for attempt in range(1, KERNEL_STARTS + 1):
+            try:
+                papermill.execute_notebook(
+                    str(job.notebook),
+                    str(executed),
+                    parameters=parameters,
+                    kernel_name="python3",
+                    progress_bar=False,
+                    log_output=False,
+                    request_save_on_cell_execute=False,
+                    cwd=str(job.notebook.parent),
+                    **kernels.manager_options(parameters.get("data_dir")),
+                )
+                break
+            except PapermillExecutionError:
+                raise
+            except Exception as exc:
+                # A kernel that did not start (a start timeout under load, or a kernel that
+                # died before it answered) ran nothing: start one more before failing.
+                if attempt == KERNEL_STARTS or not _nothing_ran(executed):
+                    raise
+                print(
+                    f"tspolicy: {job.key}: the kernel did not start "
+                    f"({type(exc).__name__}: {exc}); starting another",
+                    file=sys.stderr,
+                    flush=True,
+                )
     except PapermillExecutionError as exc:
         # papermill counts its injected parameters cell; name the cell as the notebook has it
         injected = exc.cell_index > _parameters_cell(job.notebook)

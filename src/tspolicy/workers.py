@@ -32,10 +32,14 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _worker_init(parent: int, runtime_dir: str) -> None:
+def _worker_init(parent: int, runtime_dir: str, warm: bool = True) -> None:
     """Set up a worker: it dies with the build, and its kernels' connection files (which hold
-    the kernels' keys) go into the staging folder, removed with it."""
+    the kernels' keys) go into the staging folder, removed with it. With ``warm`` its pages'
+    kernels are forked from a zygote (:mod:`tspolicy.kernels`), started now so that it
+    imports while the worker sets up."""
     import tempfile
+
+    from . import kernels
 
     _die_with_parent(parent)
     # jupyter_client writes connection files with tempfile.mkstemp: point it (and the
@@ -44,6 +48,9 @@ def _worker_init(parent: int, runtime_dir: str) -> None:
     tempfile.tempdir = runtime_dir
     # Ctrl-C reaches the whole process group: the build stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    kernels.warm = warm
+    if warm:
+        kernels.start()
 
 
 def cpu_limit() -> int:
@@ -76,7 +83,7 @@ def _workers(jobs: int | None, pages: int) -> int:
 
 
 def _pool_run(
-    todo, staging, data_dir, include_code, stamp, languages, jobs, progress
+    todo, staging, data_dir, include_code, stamp, languages, jobs, progress, warm=True
 ) -> list[Result]:
     from tqdm.auto import tqdm
 
@@ -89,7 +96,7 @@ def _pool_run(
         max_workers=workers,
         mp_context=context,
         initializer=_worker_init,
-        initargs=(os.getpid(), str(runtime)),
+        initargs=(os.getpid(), str(runtime), warm),
     ) as pool:
         futures = [
             pool.submit(build_page, job, staging, data_dir, include_code, stamp, languages)
