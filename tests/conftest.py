@@ -73,6 +73,7 @@ SLOW_MODULES = frozenset(
         "test_incremental",
         "test_faults",
         "test_benchmarks",
+        "test_isolation",
     }
 )
 #: Tests elsewhere that start a kernel or papermill.
