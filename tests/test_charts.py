@@ -411,3 +411,13 @@ def test_arabic_coverage_and_timeline_labels_are_isolated(rendered, layout):
     timeline = rendered["timeline", "ar"][0].draw(layout)
     texts = [t.get_text() for t in timeline.axes[0].texts]
     assert any("\u2066STOP CSAM" in t for t in texts)
+
+
+def test_palette_and_style_are_seaborns():
+    """charts.py holds seaborn's values rather than importing seaborn in every kernel."""
+    import seaborn as sns
+
+    assert charts.PALETTE == list(sns.color_palette("colorblind"))
+    style = {**sns.axes_style("whitegrid"), **sns.plotting_context("notebook", font_scale=0.85)}
+    assert style.pop("image.cmap") == "rocket"  # seaborn's own colormap: no chart draws images
+    assert charts.SEABORN_STYLE == style

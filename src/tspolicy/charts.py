@@ -41,7 +41,6 @@ from pathlib import Path
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.figure import Figure, FigureBase
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
@@ -56,7 +55,79 @@ from .i18n import check_language, event_text, join, metric_text, name, subject_n
 
 LOWER_BOUNDS = frozenset({"more_than", "at_least"})
 FONT = "DejaVu Sans"
-PALETTE = sns.color_palette("colorblind")
+#: seaborn's colour-blind-safe palette, ``seaborn.color_palette("colorblind")``: its values,
+#: not seaborn itself, whose import costs more than drawing a page's charts
+#: (tests/test_charts.py checks that they agree with the installed seaborn).
+PALETTE = [
+    (0.00392156862745098, 0.45098039215686275, 0.6980392156862745),
+    (0.8705882352941177, 0.5607843137254902, 0.0196078431372549),
+    (0.00784313725490196, 0.6196078431372549, 0.45098039215686275),
+    (0.8352941176470589, 0.3686274509803922, 0.0),
+    (0.8, 0.47058823529411764, 0.7372549019607844),
+    (0.792156862745098, 0.5686274509803921, 0.3803921568627451),
+    (0.984313725490196, 0.6862745098039216, 0.8941176470588236),
+    (0.5803921568627451, 0.5803921568627451, 0.5803921568627451),
+    (0.9254901960784314, 0.8823529411764706, 0.2),
+    (0.33725490196078434, 0.7058823529411765, 0.9137254901960784),
+]
+#: seaborn's ``whitegrid`` style and ``notebook`` context at font scale 0.85
+#: (``{**seaborn.axes_style("whitegrid"), **seaborn.plotting_context("notebook",
+#: font_scale=0.85)}``), without its ``image.cmap`` (seaborn's own colormap; no chart draws
+#: an image); tests/test_charts.py checks them against the installed seaborn.
+SEABORN_STYLE = {
+    "figure.facecolor": "white",
+    "axes.labelcolor": ".15",
+    "xtick.direction": "out",
+    "ytick.direction": "out",
+    "xtick.color": ".15",
+    "ytick.color": ".15",
+    "axes.axisbelow": True,
+    "grid.linestyle": "-",
+    "text.color": ".15",
+    "font.family": ["sans-serif"],
+    "font.sans-serif": [
+        "Arial",
+        "DejaVu Sans",
+        "Liberation Sans",
+        "Bitstream Vera Sans",
+        "sans-serif",
+    ],
+    "lines.solid_capstyle": "round",
+    "patch.edgecolor": "w",
+    "patch.force_edgecolor": True,
+    "xtick.top": False,
+    "ytick.right": False,
+    "axes.grid": True,
+    "axes.facecolor": "white",
+    "axes.edgecolor": ".8",
+    "grid.color": ".8",
+    "axes.spines.left": True,
+    "axes.spines.bottom": True,
+    "axes.spines.right": True,
+    "axes.spines.top": True,
+    "xtick.bottom": False,
+    "ytick.left": False,
+    "axes.linewidth": 1.25,
+    "grid.linewidth": 1,
+    "lines.linewidth": 1.5,
+    "lines.markersize": 6,
+    "patch.linewidth": 1,
+    "xtick.major.width": 1.25,
+    "ytick.major.width": 1.25,
+    "xtick.minor.width": 1,
+    "ytick.minor.width": 1,
+    "xtick.major.size": 6,
+    "ytick.major.size": 6,
+    "xtick.minor.size": 4,
+    "ytick.minor.size": 4,
+    "font.size": 10.2,
+    "axes.labelsize": 10.2,
+    "axes.titlesize": 10.2,
+    "xtick.labelsize": 9.35,
+    "ytick.labelsize": 9.35,
+    "legend.fontsize": 9.35,
+    "legend.title_fontsize": 10.2,
+}
 NEUTRAL = "#8c8c8c"
 INK = "#333333"
 VERDICT_COLOURS = {
@@ -243,7 +314,7 @@ def theme(lang: str = "en") -> dict:
 
     Font sizes are not here: each text is given its layout's size (:data:`LAYOUTS`).
     """
-    rc = {**sns.axes_style("whitegrid"), **sns.plotting_context("notebook", font_scale=0.85)}
+    rc = dict(SEABORN_STYLE)
     rc.update(
         {
             "font.family": "sans-serif",
