@@ -417,7 +417,7 @@ def test_palette_and_style_are_seaborns():
     """charts.py holds seaborn's values rather than importing seaborn in every kernel."""
     import seaborn as sns
 
-    assert charts.PALETTE == list(sns.color_palette("colorblind"))
+    assert list(sns.color_palette("colorblind")) == charts.PALETTE
     style = {**sns.axes_style("whitegrid"), **sns.plotting_context("notebook", font_scale=0.85)}
     assert style.pop("image.cmap") == "rocket"  # seaborn's own colormap: no chart draws images
-    assert charts.SEABORN_STYLE == style
+    assert style == charts.SEABORN_STYLE
