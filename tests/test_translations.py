@@ -303,3 +303,20 @@ def test_readmes_state_no_count_of_documents():
     descriptor = json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))
     assert not counted.search(descriptor["description"])
     assert not counted.search(descriptor["sources"][0]["title"])
+
+
+def test_a_new_kind_is_one_vocabulary_row_and_pending_on_other_pages(data_copy):
+    _append(
+        data_copy / "vocabulary.csv",
+        {"vocabulary": "kind", "term": "newsletter", "meaning": "An e-mailed newsletter."},
+    )
+    add_english_document(data_copy)
+    rows = read_rows(data_copy / "sources.csv")
+    rows[-1][rows[0].index("kind")] = "newsletter"
+    write_rows(data_copy / "sources.csv", rows)
+    assert not [p for p in validate(data_copy).errors if p.field == "kind"]
+    ds = load_dataset(data_copy)
+    line = next(x for x in narrative("sources", ds, lang="fr").splitlines() if TITLE in x)
+    assert t("i18n.pending_name", "fr", name="newsletter") in line
+    line = next(x for x in narrative("sources", ds, lang="en").splitlines() if TITLE in x)
+    assert "| newsletter |" in line

@@ -62,9 +62,16 @@ def plural(key: str, lang: str, count: float, **values: Any) -> str:
 
 
 def name(kind: str, value: str, lang: str) -> str:
-    """A subject's or country's name as ``lang`` writes it; the name itself if untranslated."""
+    """A country's, document kind's or language's name as ``lang`` writes it.
+
+    A value with no entry in ``strings.yaml`` (a kind of document just added to the
+    vocabulary) is itself on English pages and, elsewhere, followed by "translation pending"
+    in ``lang`` — never passed off as French or Arabic.
+    """
     entry = strings().get(f"{kind}.{value}")
-    return entry[lang] if entry else value
+    if entry and entry.get(lang):
+        return entry[lang]
+    return value if lang == "en" else t("i18n.pending_name", lang, name=value)
 
 
 def subject_name(figures: pd.DataFrame, subject: str, lang: str) -> str:
