@@ -320,3 +320,21 @@ def test_a_new_kind_is_one_vocabulary_row_and_pending_on_other_pages(data_copy):
     assert t("i18n.pending_name", "fr", name="newsletter") in line
     line = next(x for x in narrative("sources", ds, lang="en").splitlines() if TITLE in x)
     assert "| newsletter |" in line
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_sources_report_says_pending_and_holds_no_english(data_copy, lang):
+    """The sources page's parts as its notebook calls them (chart, text, verdicts, evidence)."""
+    from tspolicy import report
+
+    add_english_only(data_copy)
+    rep = report.start("sources", {"language": lang, "data_dir": str(data_copy)})
+    parts = [rep.header().data, rep.chart()._repr_html_(), rep.narrative().data]
+    parts += [rep.verdicts().data, rep.evidence().data]
+    page = "\n".join(parts)
+    for english in (LABEL, CAVEAT, EVENT, EXPLANATION):
+        assert english not in page
+    assert "<NA>" not in page and "nan" not in page.split()
+    assert t("evidence.pending", lang) in page
+    assert t("evidence.explanation", lang) in rep.verdicts().data
+    assert untagged_english(rep.evidence().data, lang) == []
