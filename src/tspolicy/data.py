@@ -2,7 +2,8 @@
 
 Column types come from ``data/datapackage.json``, the one place they are declared:
 ``number`` → ``Float64``, ``integer`` → ``Int64``, ``boolean`` → ``boolean``, ``date`` →
-``datetime64``; a string field with an ``enum`` becomes a categorical with those categories,
+``datetime64``; a string field with an ``enum``, or naming a vocabulary of ``vocabulary.csv``
+(``"vocabulary": "unit"``: its terms are the allowed values), becomes a categorical of them,
 identifier-like fields (document, metric, subject…) categoricals of their values, and other
 text the pandas ``string`` dtype, with empty cells as ``<NA>``.
 

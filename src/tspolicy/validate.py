@@ -846,8 +846,9 @@ def _check_figures(
                     "unknown metric",
                     metric,
                     units,
-                    "use a metric from metrics.csv, or add it there with its labels, "
-                    "definition and caveat",
+                    "use a metric from metrics.csv, or add it there with its unit, category, "
+                    "definition, and its label and caveat in the languages you write (the "
+                    "others are pending)",
                 )
             elif table.good(row, "unit") and unit != units[metric]:
                 report.error(
@@ -1064,6 +1065,7 @@ def _check_events(
         if (
             table.good(row, "date")
             and table.good(row, "date_precision")
+            and precision in _DATE_FORMS  # another is refused by the vocabulary
             and not re.fullmatch(_DATE_FORMS[precision], date)
         ):
             report.error(
