@@ -338,3 +338,19 @@ def test_the_sources_report_says_pending_and_holds_no_english(data_copy, lang):
     assert t("evidence.pending", lang) in page
     assert t("evidence.explanation", lang) in rep.verdicts().data
     assert untagged_english(rep.evidence().data, lang) == []
+
+
+def test_an_excerpt_is_pending_in_the_languages_other_than_its_documents():
+    from tspolicy.translations import pending
+
+    record = {
+        "figure_id": "F1",
+        "document_id": "en-doc",
+        "excerpt": "more than 70 sources",
+        "excerpt_en": "",
+        "excerpt_fr": "",
+        "excerpt_ar": "أكثر من 70 مصدراً",
+    }
+    [todo] = pending({"figures": ("figures.csv", [(2, record)])}, {"en-doc": "en"})
+    assert (todo.column, todo.lang, todo.key, todo.row) == ("excerpt_fr", "fr", "F1", 2)
+    assert todo.written == {"en": "more than 70 sources", "ar": "أكثر من 70 مصدراً"}

@@ -12,7 +12,7 @@ translation (``--strict`` fails), and ``tspolicy i18n todo`` lists them for tran
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,7 +123,7 @@ def original_language(
 
 
 def pending(
-    tables: Mapping[str, tuple[str, Iterable[tuple[int, Mapping[str, str]]]]],
+    tables: Mapping[str, tuple[str, Sequence[tuple[int, Mapping[str, str]]]]],
     documents: Mapping[str, str],
 ) -> list[Pending]:
     """The translations pending in ``tables``.
@@ -158,7 +158,7 @@ def pending(
             }
             if own is not None:
                 written = {own: record.get(spec.what, "").strip(), **written}
-            if not written or (own is None and not any(written.values())):
+            if not any(written.values()):
                 continue
             for lang, column in spec.columns.items():
                 if lang != own and not record[column].strip():
