@@ -137,6 +137,8 @@ def cmd_i18n_todo(args: argparse.Namespace) -> int:
                     for v in (p.file, p.row, p.key, p.what, p.lang, p.column, written)
                 ]
             )
+    elif not todo:
+        _console().print(f"0 translation(s) pending in {report.data_dir}: nothing to translate.")
     else:
         console = _console()
         table = Table(
@@ -156,11 +158,10 @@ def cmd_i18n_todo(args: argparse.Namespace) -> int:
                 "\n".join(f"{lang}: {text}" for lang, text in p.written.items()),
             )
         console.print(table)
-        if todo:
-            console.print(
-                "Write each in its column, in your own words as a reader of the language "
-                "(never a machine translation); then run `tspolicy validate`."
-            )
+        console.print(
+            "Write each in its column, in your own words as a reader of the language "
+            "(never a machine translation); then run `tspolicy validate`."
+        )
     if not report.ok:
         print(
             f"tspolicy: {len(report.errors)} problem(s) in the data as well; "

@@ -33,7 +33,7 @@ from .data import (
     parse_records,
     shell_path,
 )
-from .i18n import LANGUAGES
+from .i18n import LANGUAGES, t
 from .numbers import VAGUE, stated_step
 from .translations import TRANSLATED, Pending, missing_everywhere, pending
 
@@ -674,19 +674,19 @@ def _check_languages(
                 )
     languages = {doc: r.get("language", "") for doc, r in documents.items()}
     report.pending = pending(
-        {name: (t.file, list(t.rows())) for name, t in ready.items()}, languages
+        {name: (tbl.file, list(tbl.rows())) for name, tbl in ready.items()}, languages
     )
-    names = {"en": "English", "fr": "French", "ar": "Arabic"}
     for p in report.pending:
+        language = t(f"doclang.{p.lang}", "en")  # the message's language is English
         report.warnings.append(
             Problem(
                 p.file,
                 p.row,
                 p.column,
-                f"{p.what} of {p.key} pending in {names.get(p.lang, p.lang)}: "
-                f"{names.get(p.lang, p.lang)} pages say 'translation pending'",
-                f"a reader of {names.get(p.lang, p.lang)} writes it in {p.column} "
-                "(never a machine translation); `tspolicy i18n todo` lists every pending one",
+                f"{p.what} of {p.key} pending in {language}: {language} pages say "
+                "'translation pending'",
+                f"a reader of {language} writes it in {p.column} (never a machine "
+                "translation); `tspolicy i18n todo` lists every pending one",
             )
         )
 
