@@ -96,6 +96,8 @@ def data_view(report: str, data_dir: str | Path | None = None) -> dict[str, str]
     # Every page's evidence notes name documents (titles, kinds) and subjects.
     whole("sources.csv")
     whole("subjects.csv")
+    # The allowed units, qualifiers, verdicts…: the loaders' categories come from it.
+    whole("vocabulary.csv")
     if metrics is None:
         for name in (
             "origins.csv",

@@ -49,7 +49,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .validate import validate
 
     report = validate(args.data_dir, args.sources_dir)
-    failed = not report.ok or (args.strict and report.skipped)
+    failed = not report.ok or (args.strict and bool(report.skipped or report.warnings))
     if args.format == "json":
         json.dump(
             {
@@ -59,6 +59,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 "rows": report.rows,
                 "errors": [p.as_dict() for p in report.errors],
                 "skipped": [p.as_dict() for p in report.skipped],
+                "warnings": [p.as_dict() for p in report.warnings],
             },
             sys.stdout,
             ensure_ascii=False,
@@ -79,18 +80,95 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 f"{len(report.skipped)} check(s) skipped, not passed", report.skipped, "bold yellow"
             )
         )
+    if report.warnings:
+        console.print(
+            _problem_table(
+                f"{len(report.warnings)} translation(s) pending (warnings; "
+                "`tspolicy i18n todo` lists them for translators)",
+                report.warnings,
+                "bold yellow",
+            )
+        )
     rows = ", ".join(f"{n} {name}" for name, n in report.rows.items())
     if report.ok:
-        verdict = "valid" if not report.skipped else "valid, with the checks above skipped"
+        unfinished = [
+            text
+            for text, present in (
+                ("the checks above skipped", report.skipped),
+                (f"{len(report.warnings)} translation(s) pending", report.warnings),
+            )
+            if present
+        ]
+        verdict = "valid" + (", with " + " and ".join(unfinished) if unfinished else "")
         console.print(f"{report.data_dir}: {verdict} ({rows}).")
-        if args.strict and report.skipped:
-            console.print("--strict: skipped checks count as failures.")
+        if args.strict and (report.skipped or report.warnings):
+            console.print("--strict: skipped checks and pending translations count as failures.")
     else:
         console.print(
             f"{report.data_dir}: {len(report.errors)} problem(s). Fix them and run "
             "`tspolicy validate` again."
         )
     return 1 if failed else 0
+
+
+def cmd_i18n_todo(args: argparse.Namespace) -> int:
+    """List the pending translations: what to write, where, and the text to translate."""
+    from rich.table import Table
+
+    from .validate import validate
+
+    report = validate(args.data_dir, args.sources_dir)
+    todo = [p for p in report.pending if not args.lang or p.lang in args.lang]
+    if args.format == "json":
+        json.dump([p.as_dict() for p in todo], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    elif args.format == "csv":
+        import csv
+
+        from .csvsafe import safe_cell
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["file", "row", "key", "what", "lang", "column", "written"])
+        for p in todo:
+            written = " | ".join(f"{lang}: {text}" for lang, text in p.written.items())
+            writer.writerow(
+                [
+                    safe_cell(str(v))
+                    for v in (p.file, p.row, p.key, p.what, p.lang, p.column, written)
+                ]
+            )
+    elif not todo:
+        _console().print(f"0 translation(s) pending in {report.data_dir}: nothing to translate.")
+    else:
+        console = _console()
+        table = Table(
+            title=f"{len(todo)} translation(s) pending in {report.data_dir}",
+            title_justify="left",
+            show_lines=True,
+        )
+        for name in ("file", "row", "id", "write", "in column", "from"):
+            table.add_column(name)
+        for p in todo:
+            table.add_row(
+                p.file,
+                str(p.row),
+                p.key,
+                f"{p.what} ({p.lang})",
+                p.column,
+                "\n".join(f"{lang}: {text}" for lang, text in p.written.items()),
+            )
+        console.print(table)
+        console.print(
+            "Write each in its column, in your own words as a reader of the language "
+            "(never a machine translation); then run `tspolicy validate`."
+        )
+    if not report.ok:
+        print(
+            f"tspolicy: {len(report.errors)} problem(s) in the data as well; "
+            "`tspolicy validate` lists them",
+            file=sys.stderr,
+        )
+    return 0
 
 
 def cmd_corroborate(args: argparse.Namespace) -> int:
@@ -286,9 +364,45 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument(
         "--strict",
         action="store_true",
-        help="fail when any check had to be skipped (e.g. a missing text)",
+        help="fail when any check had to be skipped (e.g. a missing text) or a translation "
+        "is pending",
     )
     val.set_defaults(func=cmd_validate)
+
+    i18n = sub.add_parser(
+        "i18n",
+        help="translations: list what is pending (i18n todo)",
+        description="Work on the dataset's translations (labels, caveats, events, titles, "
+        "excerpts, explanations written per language).",
+    )
+    i18n_sub = i18n.add_subparsers(dest="i18n_command", metavar="ACTION", required=True)
+    todo = i18n_sub.add_parser(
+        "todo",
+        help="list every pending translation: file, row, column, and the text to translate",
+        description="List every translation that is pending — a label, caveat, event, "
+        "title, excerpt or explanation written in some languages and not in others — with "
+        "the column to write it in and the texts that exist. Exit 0 (tspolicy validate "
+        "--strict fails while any is pending).",
+    )
+    todo.add_argument("--data-dir", help=data_help)
+    todo.add_argument(
+        "--sources-dir",
+        help=f"folder holding the documents' texts (default: ${paths.SOURCES_ENV}, "
+        f"else {paths.DEFAULT_SOURCES_DIR})",
+    )
+    todo.add_argument(
+        "--lang",
+        nargs="+",
+        choices=["en", "fr", "ar"],
+        help="only what is pending in these languages (default: all)",
+    )
+    todo.add_argument(
+        "--format",
+        choices=["table", "csv", "json"],
+        default="table",
+        help="output format (default: table)",
+    )
+    todo.set_defaults(func=cmd_i18n_todo)
 
     cor = sub.add_parser(
         "corroborate",

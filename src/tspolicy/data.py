@@ -2,7 +2,8 @@
 
 Column types come from ``data/datapackage.json``, the one place they are declared:
 ``number`` → ``Float64``, ``integer`` → ``Int64``, ``boolean`` → ``boolean``, ``date`` →
-``datetime64``; a string field with an ``enum`` becomes a categorical with those categories,
+``datetime64``; a string field with an ``enum``, or naming a vocabulary of ``vocabulary.csv``
+(``"vocabulary": "unit"``: its terms are the allowed values), becomes a categorical of them,
 identifier-like fields (document, metric, subject…) categoricals of their values, and other
 text the pandas ``string`` dtype, with empty cells as ``<NA>``.
 
@@ -135,8 +136,85 @@ def resource_descriptor(name: str, data_dir: str | Path | None = None) -> dict[s
         )
     for resource in descriptor["resources"]:
         if resource.get("name") == name:
+            if any(VOCABULARY_PROPERTY in f for f in resource["schema"]["fields"]):
+                terms = vocabulary_terms(descriptor, paths.data_dir(data_dir))
+                resource = with_vocabulary(resource, terms, path.parent / VOCABULARY_FILE)
             return resource
     raise DataError(f"{path}: no resource named '{name}'; run `tspolicy validate`")
+
+
+#: The resource holding every coded column's allowed values, and its file.
+VOCABULARY, VOCABULARY_FILE = "vocabulary", "vocabulary.csv"
+#: The field property naming the vocabulary a field's values come from ("unit").
+VOCABULARY_PROPERTY = "vocabulary"
+
+
+def group_terms(records: list[dict[str, str]]) -> dict[str, list[str]]:
+    """Vocabulary rows (``vocabulary``, ``term``…) as vocabulary → its terms, in file order."""
+    terms: dict[str, list[str]] = {}
+    for record in records:
+        name, term = record.get("vocabulary", "").strip(), record.get("term", "")
+        if name and term and term not in terms.setdefault(name, []):
+            terms[name].append(term)
+    return terms
+
+
+def vocabulary_terms(descriptor: dict[str, Any], directory: Path) -> dict[str, list[str]]:
+    """Read the vocabulary table: vocabulary name → its terms.
+
+    Raises
+    ------
+    DataError
+        When the package has no vocabulary resource or its file cannot be read.
+    """
+    resource = next((r for r in descriptor["resources"] if r.get("name") == VOCABULARY), None)
+    if resource is None:
+        raise DataError(
+            f"{directory / 'datapackage.json'}: no resource named '{VOCABULARY}', which "
+            f"holds the allowed units, qualifiers, verdicts and kinds; restore it from git"
+        )
+    path = resource_path(directory, resource)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError(
+            f"{path}: not found; restore it (git checkout -- {shell_path(path)})"
+        ) from None
+    text, repaired = decode_table(raw, VOCABULARY_FILE, path)
+    if repaired:
+        raise repaired[0]
+    records = parse_records(text, VOCABULARY_FILE) if text.strip() else []
+    if not records:
+        raise DataError(f"{path}: empty; it needs its header row and the vocabulary's terms")
+    header = records[0]
+    return group_terms([dict(zip(header, r, strict=False)) for r in records[1:]])
+
+
+def with_vocabulary(
+    resource: dict[str, Any], terms: dict[str, list[str]], where: str | Path
+) -> dict[str, Any]:
+    """A copy of ``resource`` whose vocabulary fields have their terms as ``enum``.
+
+    Raises
+    ------
+    DataError
+        When a field names a vocabulary that has no terms.
+    """
+    fields = []
+    for fld in resource["schema"]["fields"]:
+        name = fld.get(VOCABULARY_PROPERTY)
+        if name is not None:
+            if not terms.get(str(name)):
+                raise DataError(
+                    f"{where}: no terms of the vocabulary '{name}' that field "
+                    f"{resource['name']}.{fld['name']} uses; add its rows "
+                    f'(vocabulary,term,meaning) or fix the field\'s "vocabulary" in '
+                    "datapackage.json"
+                )
+            constraints = {**fld.get("constraints", {}), "enum": list(terms[str(name)])}
+            fld = {**fld, "constraints": constraints}
+        fields.append(fld)
+    return {**resource, "schema": {**resource["schema"], "fields": fields}}
 
 
 def resource_path(directory: Path, resource: dict[str, Any]) -> Path:
@@ -394,6 +472,20 @@ def _example(fld: dict[str, Any]) -> str:
     return f", e.g. {example}" if example not in (None, "") else ""
 
 
+def enum_fix(fld: dict[str, Any]) -> str:
+    """How to fix a value outside a field's allowed values: use one, or add it — for a
+    field drawing on the vocabulary, by one row of ``vocabulary.csv``, which it names."""
+    allowed = ", ".join(fld.get("constraints", {}).get("enum", []))
+    vocabulary = fld.get(VOCABULARY_PROPERTY)
+    if vocabulary is None:
+        return f"use one of: {allowed}"
+    return (
+        f"use one of: {allowed}; or, to add a new {vocabulary}, add one row to "
+        f"{VOCABULARY_FILE} in the data folder — {vocabulary},<the new term>,<what it means> — "
+        "and describe it in data/README.md (nothing else needs editing)"
+    )
+
+
 def cell_problem(
     value: str, fld: dict[str, Any], today: date | None = None
 ) -> tuple[str, str] | None:
@@ -460,7 +552,7 @@ def cell_problem(
             )
     enum = constraints.get("enum")
     if enum and value not in enum:
-        return f"{shown} is not an allowed {name}", f"use one of: {', '.join(enum)}"
+        return f"{shown} is not an allowed {name}", enum_fix(fld)
     pattern = constraints.get("pattern")
     if pattern and not re.fullmatch(pattern, value):
         return (

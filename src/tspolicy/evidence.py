@@ -187,7 +187,14 @@ def _check(ds: Dataset, claim: str, lang: str) -> dict[str, Any]:
     checks = ds.primary_checks
     match = checks.loc[checks["claim"] == claim]
     if match.empty:
-        return {"verdict": t("verdict.unverified", lang), "source": "", "url": "", "why": None}
+        return {
+            "verdict_key": "unverified",
+            "verdict": t("verdict.unverified", lang),
+            "source": "",
+            "published": "",
+            "url": "",
+            "why": None,
+        }
     row = match.iloc[0]
     why = (
         {"text": _text(row["explanation"]).strip() or None}

@@ -62,9 +62,16 @@ def plural(key: str, lang: str, count: float, **values: Any) -> str:
 
 
 def name(kind: str, value: str, lang: str) -> str:
-    """A subject's or country's name as ``lang`` writes it; the name itself if untranslated."""
+    """A country's, document kind's or language's name as ``lang`` writes it.
+
+    A value with no entry in ``strings.yaml`` (a kind of document just added to the
+    vocabulary) is itself on English pages and, elsewhere, followed by "translation pending"
+    in ``lang`` — never passed off as French or Arabic.
+    """
     entry = strings().get(f"{kind}.{value}")
-    return entry[lang] if entry else value
+    if entry and entry.get(lang):
+        return entry[lang]
+    return value if lang == "en" else t("i18n.pending_name", lang, name=value)
 
 
 def subject_name(figures: pd.DataFrame, subject: str, lang: str) -> str:
@@ -83,8 +90,19 @@ def subject_name(figures: pd.DataFrame, subject: str, lang: str) -> str:
     return t("i18n.pending_name", lang, name=subject)
 
 
+def written(value: Any, lang: str) -> str:
+    """A text the data write in ``lang`` — or, while its translation is pending (an empty
+    cell), "translation pending" in ``lang``: never another language's text instead."""
+    text = "" if value is None or not isinstance(value, str) else value.strip()
+    return text or t("evidence.pending", lang)
+
+
 def metric_text(metrics: pd.DataFrame, metric: str, field: str, lang: str) -> str:
-    """Return a metric's ``label`` or ``caveat`` in ``lang`` (from ``data/metrics.csv``)."""
+    """Return a metric's ``label`` or ``caveat`` in ``lang`` (from ``data/metrics.csv``).
+
+    A metric may arrive labelled in one language: where the text is pending in ``lang``,
+    "translation pending" in ``lang`` is returned.
+    """
     check_language(lang)
     row = metrics.loc[metrics["metric"] == metric]
     if row.empty:
@@ -92,12 +110,13 @@ def metric_text(metrics: pd.DataFrame, metric: str, field: str, lang: str) -> st
     column = (
         f"label_{lang}" if field == "label" else ("caveat" if lang == "en" else f"caveat_{lang}")
     )
-    return str(row.iloc[0][column])
+    return written(row.iloc[0][column], lang)
 
 
 def event_text(event: pd.Series, lang: str) -> str:
-    """Return an event's wording in ``lang`` (from ``data/events.csv``)."""
-    return str(event["event" if check_language(lang) == "en" else f"event_{lang}"])
+    """Return an event's wording in ``lang`` (from ``data/events.csv``); "translation
+    pending" in ``lang`` while it is written in other languages only."""
+    return written(event.get("event" if check_language(lang) == "en" else f"event_{lang}"), lang)
 
 
 def join(items: list[str], lang: str) -> str:

@@ -31,7 +31,17 @@ from .context import CHILD_ENDANGERMENT, ContextSeries, meta_sum
 from .corroborate import claim_keys, corroborate, document_origins
 from .data import Dataset
 from .evidence import CONTEXT_PREFIX, ref
-from .i18n import DIRECTION, check_language, event_text, join, metric_text, name, subject_name, t
+from .i18n import (
+    DIRECTION,
+    check_language,
+    event_text,
+    join,
+    metric_text,
+    name,
+    subject_name,
+    t,
+    written,
+)
 from .numbers import VAGUE
 
 TOPICS = ("overview", "platform_shares", "enforcement", "content_counts", "sources", "timeline")
@@ -297,13 +307,11 @@ def _statements(rows: pd.DataFrame, lang: str) -> list[str]:
 
 
 def _origin_labels(ds: Dataset, lang: str) -> dict[str, str]:
-    return dict(
-        zip(
-            ds.origins["origin_id"].astype(str),
-            ds.origins[f"label_{lang}"].astype(str),
-            strict=True,
-        )
-    )
+    """Each origin's short name in ``lang``; "translation pending" where it is not written."""
+    return {
+        str(origin): written(label if pd.notna(label) else None, lang)
+        for origin, label in zip(ds.origins["origin_id"], ds.origins[f"label_{lang}"], strict=True)
+    }
 
 
 def _relay(claim: Any, labels: dict[str, str], lang: str) -> str:

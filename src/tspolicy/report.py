@@ -24,7 +24,7 @@ from .context import load_context
 from .data import Dataset, load_dataset
 from .evidence import cited, notes_html, quotations, tagged
 from .figurehtml import figure_html
-from .i18n import metric_text, subject_name, t
+from .i18n import event_text, metric_text, subject_name, t
 from .narrative import escape_markdown, narrative
 from .parameters import assigned_names, check, check_data_dir, spec
 
@@ -220,8 +220,7 @@ class Report:
             claim = str(check_row.claim)
             if claim.startswith("event|"):
                 event = ds.events[ds.events["event_id"] == claim.split("|", 1)[1]]
-                column = "event" if lang == "en" else f"event_{lang}"
-                label = str(event.iloc[0][column]) if len(event) else claim
+                label = event_text(event.iloc[0], lang) if len(event) else claim
             else:
                 mention = figures[figures["claim"] == claim].iloc[0]
                 metric = metric_text(ds.metrics, str(mention["metric"]), "label", lang)
@@ -234,14 +233,16 @@ class Report:
                 ),
                 ds,
             )
-            explanation = str(
-                getattr(check_row, "explanation" if lang == "en" else f"explanation_{lang}")
+            explanation = getattr(
+                check_row, "explanation" if lang == "en" else f"explanation_{lang}"
             )
             cells = [
                 escape_markdown(label),
                 escape_markdown(t(f"verdict.{check_row.verdict}", lang)),
                 _markdown_cell(source),
-                _markdown_cell(quotations(explanation, lang)),
+                _markdown_cell(quotations(explanation, lang))
+                if isinstance(explanation, str) and explanation.strip()
+                else f'<em class="pending">{escape_markdown(t("evidence.explanation", lang))}</em>',
             ]
             rows.append("| " + " | ".join(c.replace("\n", " ") for c in cells) + " |")
         return _markdown(

@@ -81,15 +81,43 @@ def data_date(data_dir: str | Path | None = None) -> str | None:
 
 
 @dataclass(frozen=True)
+class DataSummary:
+    """What the index says the dataset holds: counted from the data, never written by hand."""
+
+    documents: int
+    figures: int
+    #: The documents' languages (BCP 47 tags), each once, sorted.
+    languages: tuple[str, ...]
+
+
+def _table_rows(root: Path, name: str) -> list[dict[str, str]]:
+    import csv
+
+    with (root / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def data_summary(data_dir: str | Path | None = None) -> DataSummary:
+    """Count the documents (``sources.csv``), their languages and the figure mentions
+    (``figures.csv``) of the data folder, with the standard library only."""
+    root = paths.data_dir(data_dir)
+    documents = _table_rows(root, "sources")
+    languages = sorted({d.get("language", "").strip() for d in documents} - {""})
+    return DataSummary(len(documents), len(_table_rows(root, "figures")), tuple(languages))
+
+
+@dataclass(frozen=True)
 class Stamp:
-    """What identifies the data of a build, printed identically on all its pages."""
+    """What identifies the data of a build, printed identically on all its pages, and what
+    the index says the data hold."""
 
     version: str
     date: str | None = None
+    summary: DataSummary | None = None
 
     @classmethod
     def of(cls, data_dir: str | Path | None = None) -> Stamp:
-        return cls(dataset_version(data_dir), data_date(data_dir))
+        return cls(dataset_version(data_dir), data_date(data_dir), data_summary(data_dir))
 
 
 def clean_notebook(
@@ -328,6 +356,28 @@ def render_report(
     )
 
 
+def intro(summary: DataSummary, lang: str) -> str:
+    """The index's sentence on what the data hold, in ``lang``, counted from the data:
+    "… from 5 documents in Arabic and French (38 figure mentions) …"."""
+    from babel.lists import format_list
+
+    from .i18n import plural, strings
+
+    names = [
+        t(f"doclang.{tag}", lang) if f"doclang.{tag}" in strings() else tag
+        for tag in summary.languages
+    ]
+    return t(
+        "site.intro",
+        lang,
+        documents=plural(
+            "site.documents", lang, summary.documents, n=fmt.number(summary.documents, lang)
+        ),
+        languages=format_list(names, locale=lang),
+        figures=plural("site.figures", lang, summary.figures, n=fmt.number(summary.figures, lang)),
+    )
+
+
 def render_index(
     entries: Iterable[Mapping[str, str]], languages: Iterable[str], stamp: Stamp
 ) -> str:
@@ -336,12 +386,13 @@ def render_index(
     ``entries`` hold each report's ``name`` (file name) and ``report`` (its kind).
     """
     entries = list(entries)
+    summary = stamp.summary or data_summary()
     sections = [
         {
             "lang": lang,
             "dir": DIRECTION[lang],
             "heading": t("language.name", lang),
-            "intro": t("site.intro", lang),
+            "intro": intro(summary, lang),
             "reports": [
                 {
                     "name": e["name"],

@@ -22,15 +22,20 @@ from typing import Any
 
 from . import numbers, paths
 from .data import (
+    VOCABULARY,
+    VOCABULARY_FILE,
+    VOCABULARY_PROPERTY,
     TableFormatError,
     cell_problem,
     decode_table,
     delimiter_problem,
+    enum_fix,
     parse_records,
     shell_path,
 )
-from .i18n import LANGUAGES
+from .i18n import LANGUAGES, t
 from .numbers import VAGUE, stated_step
+from .translations import TRANSLATED, Pending, missing_everywhere, pending
 
 #: A data table larger than this is refused before it is read: the tables hold hand-curated
 #: aggregates (a few hundred rows), so a file this size is a wrong file, not a big dataset.
@@ -39,9 +44,21 @@ MAX_TABLE_BYTES = 10 * 1024 * 1024
 MAX_EXCERPT_CHARS = 200
 #: The tables the package must describe, checked first and in this order; any other table
 #: it describes (the context series) is checked against its schema after them.
-TABLES = ("origins", "sources", "metrics", "subjects", "figures", "events", "primary_checks")
+TABLES = (
+    "vocabulary",
+    "origins",
+    "sources",
+    "metrics",
+    "subjects",
+    "figures",
+    "events",
+    "primary_checks",
+)
 VERDICTS_WITH_VALUE = frozenset({"matches", "differs_in_value"})
-COUNT_UNITS = frozenset({"people", "cases", "items", "votes", "sources", "years"})
+#: The units with rules of their own (a share lies in 0–100, a rank is a position from 1);
+#: every other unit of the vocabulary (people, cases, years, a unit added there) is a count,
+#: so its values are whole numbers.
+SHARE_UNIT, RANK_UNIT = "percent", "rank"
 
 
 @dataclass(frozen=True)
@@ -93,6 +110,13 @@ class Report:
     skipped
         Checks that were not run, each saying why; they do not make the data invalid but
         are never reported as passed.
+    warnings
+        What is allowed but not finished: each pending translation (a label, caveat, event,
+        title, excerpt or explanation written in some languages only). ``--strict`` fails
+        on them.
+    pending
+        The same pending translations, structured (:class:`tspolicy.translations.Pending`),
+        for ``tspolicy i18n todo``.
     rows
         Rows checked, per table.
     """
@@ -101,6 +125,8 @@ class Report:
     sources_dir: Path
     errors: list[Problem] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    pending: list[Pending] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -176,6 +202,8 @@ def validate(data_dir: str | Path | None = None, sources_dir: str | Path | None 
                 f"(git checkout -- {shell_path(report.data_dir / 'datapackage.json')})",
             )
             continue
+        if name != VOCABULARY and any(VOCABULARY_PROPERTY in f for f in _fields(resource)):
+            resource = _with_vocabulary(report, resource, tables.get(VOCABULARY))
         table = _read_table(report, resource)
         if table is not None:
             tables[name] = table
@@ -184,6 +212,49 @@ def validate(data_dir: str | Path | None = None, sources_dir: str | Path | None 
                 report.rows[name] = sum(1 for _ in table.rows())
     _check_curation(report, tables)
     return report
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+
+def _fields(resource: dict[str, Any]) -> list[dict[str, Any]]:
+    return resource.get("schema", {}).get("fields", [])
+
+
+def _with_vocabulary(
+    report: Report, resource: dict[str, Any], vocabulary: _Table | None
+) -> dict[str, Any]:
+    """The resource with its vocabulary fields' terms as their allowed values; unchanged
+    (their values unchecked, said as skipped) when the vocabulary could not be read."""
+    from .data import DataError, group_terms, with_vocabulary
+
+    names = [f["name"] for f in _fields(resource) if VOCABULARY_PROPERTY in f]
+    if vocabulary is None or not vocabulary.header_ok:
+        report.skip(
+            str(resource.get("path", resource["name"])),
+            None,
+            ", ".join(names),
+            f"values of {', '.join(names)} not checked: {VOCABULARY_FILE} could not be read",
+            f"fix {VOCABULARY_FILE} first",
+        )
+        return resource
+    terms = group_terms([r for _, r in vocabulary.rows()])
+    try:
+        return with_vocabulary(resource, terms, VOCABULARY_FILE)
+    except DataError:
+        for fld in _fields(resource):
+            name = fld.get(VOCABULARY_PROPERTY)
+            if name is not None and not terms.get(str(name)):
+                report.error(
+                    VOCABULARY_FILE,
+                    None,
+                    "vocabulary",
+                    f"no terms of the vocabulary '{name}', which "
+                    f"{resource['name']}.{fld['name']} uses",
+                    f"add its rows ({name},<term>,<meaning>), or correct the field's "
+                    '"vocabulary" in datapackage.json',
+                )
+        return resource
 
 
 # --------------------------------------------------------------------------- descriptor
@@ -477,8 +548,7 @@ def _explain(err: Any, fld: dict[str, Any]) -> tuple[str, str]:
         if constraint == "required":
             return f"{name} is empty but required", f"fill it in: {fld.get('description', '')}"
         if constraint == "enum":
-            allowed = ", ".join(fld.get("constraints", {}).get("enum", []))
-            return f"'{cell}' is not an allowed {name}", f"use one of: {allowed}"
+            return f"'{cell}' is not an allowed {name}", enum_fix(fld)
         if constraint == "minimum" and name == "value":
             return (
                 f"negative value {cell}: counts, shares and ranks cannot be below {limit}",
@@ -556,19 +626,11 @@ def _check_curation(report: Report, tables: dict[str, _Table]) -> None:
     subjects = None
     if "subjects" in ready:
         subjects = {}
-        for row, record in ready["subjects"].rows():
+        for _, record in ready["subjects"].rows():
             subjects[record["subject"]] = {
                 lang: record.get(f"label_{lang}", "").strip() for lang in LANGUAGES
             }
-            if not any(record.get(f"label_{lang}", "").strip() for lang in LANGUAGES):
-                report.error(
-                    ready["subjects"].file,
-                    row,
-                    "label_en",
-                    f"subject '{record['subject']}' has no name in any language",
-                    "write its name in at least one of label_en, label_fr, label_ar; the "
-                    "others may stay empty until a reader of that language writes them",
-                )
+    _check_languages(report, ready, documents)
     if "figures" in ready:
         _check_figures(
             report, ready["figures"], documents if sources else None, units, texts, subjects
@@ -588,6 +650,45 @@ def _check_curation(report: Report, tables: dict[str, _Table]) -> None:
                 "claims not matched to figures and events: those tables could not be read",
                 "fix figures.csv and events.csv first",
             )
+
+
+def _check_languages(
+    report: Report, ready: dict[str, _Table], documents: dict[str, dict[str, str]]
+) -> None:
+    """Each text written per language exists in one at least; the others are pending
+    (a warning each, listed by ``tspolicy i18n todo``)."""
+    for spec in TRANSLATED:
+        table = ready.get(spec.table)
+        if table is None:
+            continue
+        columns = list(spec.columns.values())
+        for row, record in table.rows():
+            if missing_everywhere(spec, record):
+                report.error(
+                    table.file,
+                    row,
+                    columns[0],
+                    f"{spec.key} '{record.get(spec.key, '')}' has no {spec.what} in any language",
+                    f"write its {spec.what} in at least one of {', '.join(columns)}; the others "
+                    "may stay empty (pending) until a reader of that language writes them",
+                )
+    languages = {doc: r.get("language", "") for doc, r in documents.items()}
+    report.pending = pending(
+        {name: (tbl.file, list(tbl.rows())) for name, tbl in ready.items()}, languages
+    )
+    for p in report.pending:
+        language = t(f"doclang.{p.lang}", "en")  # the message's language is English
+        report.warnings.append(
+            Problem(
+                p.file,
+                p.row,
+                p.column,
+                f"{p.what} of {p.key} pending in {language}: {language} pages say "
+                "'translation pending'",
+                f"a reader of {language} writes it in {p.column} (never a machine "
+                "translation); `tspolicy i18n todo` lists every pending one",
+            )
+        )
 
 
 def _normalize(text: str) -> str:
@@ -745,8 +846,9 @@ def _check_figures(
                     "unknown metric",
                     metric,
                     units,
-                    "use a metric from metrics.csv, or add it there with its labels, "
-                    "definition and caveat",
+                    "use a metric from metrics.csv, or add it there with its unit, category, "
+                    "definition, and its label and caveat in the languages you write (the "
+                    "others are pending)",
                 )
             elif table.good(row, "unit") and unit != units[metric]:
                 report.error(
@@ -780,7 +882,7 @@ def _check_figures(
                 f"rank {r['value']} is not a whole number from 1",
                 "write the position: 1 for the most used, 2 for the next…",
             )
-        if unit in COUNT_UNITS and value != int(value):
+        if unit not in {SHARE_UNIT, RANK_UNIT} and value != int(value):
             report.error(
                 table.file,
                 row,
@@ -963,6 +1065,7 @@ def _check_events(
         if (
             table.good(row, "date")
             and table.good(row, "date_precision")
+            and precision in _DATE_FORMS  # another is refused by the vocabulary
             and not re.fullmatch(_DATE_FORMS[precision], date)
         ):
             report.error(
