@@ -1,9 +1,7 @@
 """The console script and `python -m tspolicy` are the same program."""
 
 import errno
-import importlib
 import json
-import pkgutil
 import shutil
 import subprocess
 import sys
@@ -11,13 +9,12 @@ from pathlib import Path
 
 import pytest
 
-import tspolicy
 from tspolicy import paths
 from tspolicy.build import PlanError
 from tspolicy.cli import main
 from tspolicy.context import SERIES
 from tspolicy.data import DataError
-from tspolicy.errors import TspolicyError, exit_status
+from tspolicy.errors import exit_status
 from tspolicy.parameters import ParameterError
 
 SCRIPT = Path(sys.executable).with_name("tspolicy")
@@ -140,28 +137,3 @@ def test_debug_shows_a_bugs_traceback_but_not_bad_inputs(monkeypatch, capsys):
     monkeypatch.setattr(cli, "cmd_gallery", bad_input)
     assert main(["gallery"]) == 1
     assert capsys.readouterr().err == "tspolicy: figures.csv: not found\n"
-
-
-def _package_exceptions() -> dict[str, type]:
-    found = {}
-    for module in pkgutil.iter_modules(tspolicy.__path__):
-        if module.name == "__main__":  # runs the command line
-            continue
-        loaded = importlib.import_module(f"tspolicy.{module.name}")
-        for name, value in vars(loaded).items():
-            if (
-                isinstance(value, type)
-                and issubclass(value, Exception)
-                and value.__module__ == loaded.__name__
-            ):
-                found[f"{module.name}.{name}"] = value
-    return found
-
-
-def test_every_exception_of_the_package_is_bad_input():
-    """One hierarchy: an exception class tspolicy defines is a TspolicyError, so that the
-    command line exits 1 with its message (a new one outside it would exit 2, "a bug")."""
-    found = _package_exceptions()
-    assert {"data.DataError", "build.PlanError", "parameters.ParameterError"} <= set(found)
-    outside = sorted(name for name, cls in found.items() if not issubclass(cls, TspolicyError))
-    assert outside == [], f"exceptions outside TspolicyError: {outside}"
