@@ -3,6 +3,7 @@ byte-identical to a fresh build, and only the pages that depend on the change re
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,9 @@ from conftest import read_rows, write_rows
 from tspolicy import cache, paths
 from tspolicy.build import Plan, PlanError, build, parse_shard, read_plan
 from tspolicy.parameters import NOTEBOOKS
+from tspolicy.site import dataset_version
+
+VERSION = re.compile(r'class="data-version"[^>]*>([^<]+)<')
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -76,6 +80,38 @@ def test_nothing_changed_builds_nothing(project):
     again = _build(project, out)
     assert again.rebuilt == [] and set(again.reasons.values()) == {"up to date"}
     assert _tree(out) == before
+
+
+def _versions(site: Path) -> dict[str, set[str]]:
+    """The data version each HTML file of a site prints."""
+    return {
+        p.relative_to(site).as_posix(): set(VERSION.findall(p.read_text(encoding="utf-8")))
+        for p in sorted(site.rglob("*.html"))
+    }
+
+
+def test_a_data_file_no_page_reads_still_restamps_every_page(project, base):
+    """The data version is one function of the whole data folder (site.dataset_version):
+    an incremental build prints the version a fresh build would, on every page and the
+    index, even when the change (here data/README.md) reruns no page."""
+    out = project["tmp"] / "site"
+    readme = project["data"] / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8") + "\nA reworded note.\n", "utf-8")
+    old, new = dataset_version(base / "data"), dataset_version(project["data"])
+    assert old != new
+    result = _build(project, out)
+    assert result.rebuilt == [], "no page reads the README: none runs again"
+    versions = _versions(out)
+    assert versions and set(versions) >= {"index.html", "en/timeline.html"}
+    assert all(found == {new} for found in versions.values()), versions
+    # What a fresh build would write: the base site with the new version in place of the old.
+    expected = {
+        name: data.replace(old.encode(), new.encode())
+        for name, data in _tree(base / "site").items()
+    }
+    changed = _tree(out)
+    assert changed.keys() == expected.keys()
+    assert [n for n in expected if n != ".cache/site.json" and expected[n] != changed[n]] == []
 
 
 def test_one_figure_rebuilds_only_the_pages_reading_it(project):
