@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tspolicy import paths
+from conftest import requires_external
 from tspolicy.build import PlanError
 from tspolicy.cli import main
 from tspolicy.context import SERIES
@@ -52,7 +52,7 @@ def test_corroborate_on_bad_data_is_a_message(data_copy, edit, capsys):
     assert "row 14, field value" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(not paths.EXTERNAL_DIR.is_dir(), reason="no external extracts")
+@requires_external
 def test_import_context(data_copy, capsys):
     shutil.rmtree(data_copy / "context")
     assert main(["import-context", "--data-dir", str(data_copy)]) == 0

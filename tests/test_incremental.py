@@ -11,7 +11,7 @@ import nbformat
 import pytest
 import yaml
 
-from conftest import read_rows, write_rows
+from conftest import build_or_fail, read_rows, shared, write_rows
 from tspolicy import cache, paths
 from tspolicy.build import Plan, PlanError, build, parse_shard, read_plan
 from tspolicy.parameters import NOTEBOOKS
@@ -47,19 +47,29 @@ def _check_against_fresh(project, out: Path) -> None:
     assert _tree(out) == _tree(fresh), "the incremental site equals a fresh build"
 
 
-@pytest.fixture(scope="module")
-def base(tmp_path_factory):
+@pytest.fixture
+def base(request, tmp_path_factory):
     """A plan (English only, every report), its data, and the site built from them, once."""
-    root = tmp_path_factory.mktemp("base")
-    folder = root / "notebooks"
-    shutil.copytree(paths.NOTEBOOKS_DIR, folder, ignore=shutil.ignore_patterns("*.yml"))
-    plan = yaml.safe_load((paths.NOTEBOOKS_DIR / "reports.yml").read_text(encoding="utf-8"))
-    plan["languages"] = ["en"]
-    (folder / "reports.yml").write_text(yaml.safe_dump(plan), encoding="utf-8")
-    shutil.copytree(paths.DATA_DIR, root / "data")
-    project = {"plan": folder / "reports.yml", "data": root / "data", "tmp": root}
-    _build(project, root / "site")
-    return root
+
+    def make() -> Path:
+        root = tmp_path_factory.mktemp("base")
+        folder = root / "notebooks"
+        shutil.copytree(paths.NOTEBOOKS_DIR, folder, ignore=shutil.ignore_patterns("*.yml"))
+        plan = yaml.safe_load((paths.NOTEBOOKS_DIR / "reports.yml").read_text(encoding="utf-8"))
+        plan["languages"] = ["en"]
+        (folder / "reports.yml").write_text(yaml.safe_dump(plan), encoding="utf-8")
+        shutil.copytree(paths.DATA_DIR, root / "data")
+        out = root / "site"
+        build_or_fail(
+            "the English site",
+            plan_path=folder / "reports.yml",
+            out=out,
+            data_dir=root / "data",
+            figures_dir=None,
+        )
+        return root
+
+    return shared(request, "test_incremental's English site", make)
 
 
 @pytest.fixture
