@@ -3,18 +3,47 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 from tspolicy import paths
 
-requires_sources = pytest.mark.skipif(
-    not paths.sources_dir().is_dir(),
-    reason=f"document texts not found at {paths.sources_dir()} (set {paths.SOURCES_ENV})",
-)
+pytest_plugins = ["pytester"]  # tests/test_fixtures.py runs small suites of its own
+
+#: The tests that need the document texts (../shared/sources, or $TSPOLICY_SOURCES) or the
+#: external extracts (../shared/external): skipped on a checkout without them, but failed in
+#: CI (CI=true), which has them, so that a CI run never passes with them unchecked.
+requires_sources = pytest.mark.requires_sources
+requires_external = pytest.mark.requires_external
+
+
+def _shared_inputs() -> dict[str, tuple[Path, str]]:
+    return {
+        "requires_sources": (paths.sources_dir(), f"set {paths.SOURCES_ENV}"),
+        "requires_external": (paths.EXTERNAL_DIR, "the extracts of ../shared/external"),
+    }
+
+
+def pytest_configure(config):
+    for name, (_, what) in _shared_inputs().items():
+        config.addinivalue_line(
+            "markers", f"{name}: needs {what}; skipped where absent, failed in CI (CI=true)"
+        )
+
+
+def pytest_runtest_setup(item):
+    for name, (folder, what) in _shared_inputs().items():
+        if item.get_closest_marker(name) is None or folder.is_dir():
+            continue
+        message = f"{folder} not found ({what})"
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(f"{message}: CI must run this test, not skip it", pytrace=False)
+        pytest.skip(message)
 
 
 def read_rows(path: Path) -> list[list[str]]:
@@ -53,15 +82,56 @@ def edit() -> Callable[..., None]:
     return _edit
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The whole site, built once for the session from the shipped plan and data."""
+_SHARED = pytest.StashKey[dict]()
+T = TypeVar("T")
+
+
+def shared(request: pytest.FixtureRequest, what: str, make: Callable[[], T]) -> T:
+    """``make()``, once per session, for every test that asks for ``what`` (a built site).
+
+    Use it from a function-scoped fixture instead of a wider-scoped fixture: pytest repeats
+    a wider fixture's error, whole, for every test using it (one kernel that did not start
+    in time became 51 errors). Here the first test asking shows the error; every later one
+    fails in one line naming ``what`` and that test.
+    """
+    made = request.config.stash.setdefault(_SHARED, {})
+    if what not in made:
+        try:
+            made[what] = (True, make())
+        except BaseException:
+            made[what] = (False, request.node.nodeid)
+            raise
+    ok, value = made[what]
+    if not ok:
+        pytest.fail(f"{what} failed to build: see the error of {value}", pytrace=False)
+    return value
+
+
+def build_or_fail(what: str, **options):
+    """``tspolicy.build.build(**options)``, failing with each failed page's error."""
     from tspolicy.build import build
 
-    out = tmp_path_factory.mktemp("site") / "reports"
-    result = build(out=out, figures_dir=None, progress=False)
-    assert not result.failed, [r.error for r in result.failed]
-    return out
+    result = build(progress=False, **options)
+    if result.failed:
+        errors = "\n".join(f"  {r.job.key}: {r.error}" for r in result.failed)
+        pytest.fail(
+            f"{what}: {len(result.failed)} page(s) failed to build (their notebooks and "
+            f"kernel logs are in {result.out}):\n{errors}",
+            pytrace=False,
+        )
+    return result
+
+
+@pytest.fixture
+def built_site(request, tmp_path_factory) -> Path:
+    """The whole site, built once for the session from the shipped plan and data."""
+
+    def make() -> Path:
+        out = tmp_path_factory.mktemp("site") / "reports"
+        build_or_fail("the session site", out=out, figures_dir=None)
+        return out
+
+    return shared(request, "the session site", make)
 
 
 #: Modules whose tests build sites, start browsers or run the CLI in subprocesses.

@@ -302,13 +302,15 @@ def _bars(ax) -> list:
 @pytest.mark.parametrize("kind", KINDS)
 def test_no_bars_on_a_log_axis(rendered, kind, lang):
     chart, _ = rendered[kind, lang]
+    logs = 0
     for layout in LAYOUTS:
         for ax in chart.draw(layout).axes:
             if ax.get_xscale() == "log":
                 assert not _bars(ax), (kind, layout)
                 assert ax.lines  # the values are dots
-    counts, _ = rendered["content_counts", lang]
-    assert counts.figure.axes[0].get_xscale() == "log"
+                logs += 1
+    if kind == "content_counts":  # the chart drawn on a log axis by default, in each layout
+        assert logs >= len(LAYOUTS), logs
 
 
 def test_bars_start_at_zero_on_a_linear_axis():
@@ -404,10 +406,14 @@ def test_arabic_coverage_and_timeline_labels_are_isolated(rendered, layout):
     ticks = [t.get_text() for t in coverage.axes[0].get_yticklabels()]
     courtney = [t for t in ticks if "Courtney" in t]
     assert courtney and re.search("\u2066[^\u2069]*Courtney's House[^\u2069]*\u2069", courtney[0])
-    for text in [*ticks, *(t.get_text() for t in coverage.findobj(Text))]:
-        for line in text.split("\n"):
-            if ARABIC_LETTER.search(line):
-                assert line.startswith("\u200f"), line
+    arabic = [
+        line
+        for text in [*ticks, *(t.get_text() for t in coverage.findobj(Text))]
+        for line in text.split("\n")
+        if ARABIC_LETTER.search(line)
+    ]
+    assert arabic, "the Arabic chart has Arabic labels"
+    assert all(line.startswith("\u200f") for line in arabic), arabic
     timeline = rendered["timeline", "ar"][0].draw(layout)
     texts = [t.get_text() for t in timeline.axes[0].texts]
     assert any("\u2066STOP CSAM" in t for t in texts)

@@ -1,5 +1,6 @@
 """The console script and `python -m tspolicy` are the same program."""
 
+import errno
 import json
 import shutil
 import subprocess
@@ -8,9 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from tspolicy import paths
+from conftest import requires_external
+from tspolicy.build import PlanError
 from tspolicy.cli import main
 from tspolicy.context import SERIES
+from tspolicy.data import DataError
+from tspolicy.errors import exit_status
+from tspolicy.parameters import ParameterError
 
 SCRIPT = Path(sys.executable).with_name("tspolicy")
 
@@ -47,7 +52,7 @@ def test_corroborate_on_bad_data_is_a_message(data_copy, edit, capsys):
     assert "row 14, field value" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(not paths.EXTERNAL_DIR.is_dir(), reason="no external extracts")
+@requires_external
 def test_import_context(data_copy, capsys):
     shutil.rmtree(data_copy / "context")
     assert main(["import-context", "--data-dir", str(data_copy)]) == 0
@@ -85,3 +90,50 @@ def test_corroborate_csv_names_the_origins(capsys):
     text = capsys.readouterr().out
     assert "independent_origins" in text.splitlines()[0]
     assert "guardian-2023-meta-trafficking" in text
+
+
+@pytest.mark.parametrize(
+    ("raised", "status", "words"),
+    [
+        (DataError("figures.csv, row 3, field value: 'x'; write a number"), 1, ["row 3"]),
+        (PlanError("reports.yml: 'reports' is empty"), 1, ["'reports' is empty"]),
+        (ParameterError("parameter 'year' = 1 is not allowed"), 1, ["'year'"]),
+        (OSError(errno.EACCES, "Permission denied", "/x/y"), 1, ["/x/y", "can write to"]),
+        (OSError(errno.ENOSPC, "No space left", "/x/y"), 1, ["no space left", "/x/y"]),
+        (ValueError("a bug of ours"), 2, ["internal error: ValueError", "This is a bug"]),
+        (KeyError("column"), 2, ["internal error: KeyError", "This is a bug"]),
+        (KeyboardInterrupt(), 130, ["interrupted"]),
+    ],
+    ids=lambda value: type(value).__name__ if isinstance(value, BaseException) else None,
+)
+def test_one_mapping_from_exception_to_exit_status(monkeypatch, capsys, raised, status, words):
+    """Every command goes through the same mapping (tspolicy.errors): bad input exits 1 with
+    its message, a bug exits 2 and says so, an interruption exits 130; never a traceback."""
+    from tspolicy import cli
+
+    def command(args):
+        raise raised
+
+    monkeypatch.delenv("TSPOLICY_DEBUG", raising=False)
+    monkeypatch.setattr(cli, "cmd_gallery", command)
+    assert main(["gallery"]) == status == exit_status(raised)
+    err = capsys.readouterr().err
+    assert err.startswith("tspolicy: ") and err.count("\n") == 1, err
+    assert all(word in err for word in words) and "Traceback" not in err, err
+    assert ("This is a bug" in err) == (status == 2), err
+
+
+def test_debug_shows_a_bugs_traceback_but_not_bad_inputs(monkeypatch, capsys):
+    from tspolicy import cli
+
+    monkeypatch.setenv("TSPOLICY_DEBUG", "1")
+    monkeypatch.setattr(cli, "cmd_gallery", lambda args: {}["missing"])
+    with pytest.raises(KeyError):
+        main(["gallery"])
+
+    def bad_input(args):
+        raise DataError("figures.csv: not found")
+
+    monkeypatch.setattr(cli, "cmd_gallery", bad_input)
+    assert main(["gallery"]) == 1
+    assert capsys.readouterr().err == "tspolicy: figures.csv: not found\n"

@@ -7,12 +7,10 @@ import shutil
 
 import pytest
 
+from conftest import requires_external
 from tspolicy import paths
 from tspolicy.context import SERIES, import_external, load_context, meta_sum
 
-requires_external = pytest.mark.skipif(
-    not paths.EXTERNAL_DIR.is_dir(), reason=f"{paths.EXTERNAL_DIR} not found"
-)
 Q1_Q3_2022 = ("2022Q1", "2022Q3")
 CHILD_ENDANGERMENT = [
     "Child Endangerment: Nudity and Physical Abuse",

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import read_rows, write_rows
+from conftest import build_or_fail, read_rows, requires_external, shared, write_rows
 from tspolicy import output, paths
 from tspolicy.parameters import NOTEBOOKS
 
@@ -117,16 +117,18 @@ def _build(plan: Path, out: Path, *extra: str) -> list[str]:
     return ["build", "--plan", str(plan), "--out", str(out), "--no-figures", "--quiet", *extra]
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> tuple[Path, Path]:
-    """A plan with one page and a site built from it: (plan, site)."""
-    from tspolicy.build import build
+@pytest.fixture
+def site(request, tmp_path_factory) -> tuple[Path, Path]:
+    """A plan with one page and a site built from it, once: (plan, site)."""
 
-    folder = tmp_path_factory.mktemp("faults")
-    plan = _plan(folder / "plan", [TINY])
-    out = folder / "reports"
-    assert not build(plan_path=plan, out=out, figures_dir=None, progress=False).failed
-    return plan, out
+    def make() -> tuple[Path, Path]:
+        folder = tmp_path_factory.mktemp("faults")
+        plan = _plan(folder / "plan", [TINY])
+        out = folder / "reports"
+        build_or_fail("the one-page site", plan_path=plan, out=out, figures_dir=None)
+        return plan, out
+
+    return shared(request, "test_faults's one-page site", make)
 
 
 # --------------------------------------------------------------------------- data loss
@@ -343,7 +345,7 @@ def _external_copy(tmp_path: Path) -> Path:
     return external
 
 
-@pytest.mark.skipif(not paths.EXTERNAL_DIR.is_dir(), reason="../shared/external not found")
+@requires_external
 def test_import_context_is_all_or_nothing(tmp_path, data_copy):
     external = _external_copy(tmp_path)
     meta = external / "meta_child_endangerment_content_actioned.csv"
@@ -823,7 +825,7 @@ def test_an_output_below_a_file_is_refused(tmp_path, site):
     _refused(tspolicy(*_build(plan, tmp_path / "afile" / "sub")), "afile is a file")
 
 
-@pytest.mark.skipif(not paths.EXTERNAL_DIR.is_dir(), reason="../shared/external not found")
+@requires_external
 @pytest.mark.parametrize(
     ("file", "edit", "words"),
     [

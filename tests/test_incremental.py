@@ -3,6 +3,7 @@ byte-identical to a fresh build, and only the pages that depend on the change re
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -10,10 +11,13 @@ import nbformat
 import pytest
 import yaml
 
-from conftest import read_rows, write_rows
+from conftest import build_or_fail, read_rows, shared, write_rows
 from tspolicy import cache, paths
-from tspolicy.build import Plan, PlanError, build, parse_shard, read_plan
+from tspolicy.build import PlanError, build, parse_shard, read_plan
 from tspolicy.parameters import NOTEBOOKS
+from tspolicy.site import dataset_version
+
+VERSION = re.compile(r'class="data-version"[^>]*>([^<]+)<')
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -43,19 +47,29 @@ def _check_against_fresh(project, out: Path) -> None:
     assert _tree(out) == _tree(fresh), "the incremental site equals a fresh build"
 
 
-@pytest.fixture(scope="module")
-def base(tmp_path_factory):
+@pytest.fixture
+def base(request, tmp_path_factory):
     """A plan (English only, every report), its data, and the site built from them, once."""
-    root = tmp_path_factory.mktemp("base")
-    folder = root / "notebooks"
-    shutil.copytree(paths.NOTEBOOKS_DIR, folder, ignore=shutil.ignore_patterns("*.yml"))
-    plan = yaml.safe_load((paths.NOTEBOOKS_DIR / "reports.yml").read_text(encoding="utf-8"))
-    plan["languages"] = ["en"]
-    (folder / "reports.yml").write_text(yaml.safe_dump(plan), encoding="utf-8")
-    shutil.copytree(paths.DATA_DIR, root / "data")
-    project = {"plan": folder / "reports.yml", "data": root / "data", "tmp": root}
-    _build(project, root / "site")
-    return root
+
+    def make() -> Path:
+        root = tmp_path_factory.mktemp("base")
+        folder = root / "notebooks"
+        shutil.copytree(paths.NOTEBOOKS_DIR, folder, ignore=shutil.ignore_patterns("*.yml"))
+        plan = yaml.safe_load((paths.NOTEBOOKS_DIR / "reports.yml").read_text(encoding="utf-8"))
+        plan["languages"] = ["en"]
+        (folder / "reports.yml").write_text(yaml.safe_dump(plan), encoding="utf-8")
+        shutil.copytree(paths.DATA_DIR, root / "data")
+        out = root / "site"
+        build_or_fail(
+            "the English site",
+            plan_path=folder / "reports.yml",
+            out=out,
+            data_dir=root / "data",
+            figures_dir=None,
+        )
+        return root
+
+    return shared(request, "test_incremental's English site", make)
 
 
 @pytest.fixture
@@ -76,6 +90,38 @@ def test_nothing_changed_builds_nothing(project):
     again = _build(project, out)
     assert again.rebuilt == [] and set(again.reasons.values()) == {"up to date"}
     assert _tree(out) == before
+
+
+def _versions(site: Path) -> dict[str, set[str]]:
+    """The data version each HTML file of a site prints."""
+    return {
+        p.relative_to(site).as_posix(): set(VERSION.findall(p.read_text(encoding="utf-8")))
+        for p in sorted(site.rglob("*.html"))
+    }
+
+
+def test_a_data_file_no_page_reads_still_restamps_every_page(project, base):
+    """The data version is one function of the whole data folder (site.dataset_version):
+    an incremental build prints the version a fresh build would, on every page and the
+    index, even when the change (here data/README.md) reruns no page."""
+    out = project["tmp"] / "site"
+    readme = project["data"] / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8") + "\nA reworded note.\n", "utf-8")
+    old, new = dataset_version(base / "data"), dataset_version(project["data"])
+    assert old != new
+    result = _build(project, out)
+    assert result.rebuilt == [], "no page reads the README: none runs again"
+    versions = _versions(out)
+    assert versions and set(versions) >= {"index.html", "en/timeline.html"}
+    assert all(found == {new} for found in versions.values()), versions
+    # What a fresh build would write: the base site with the new version in place of the old.
+    expected = {
+        name: data.replace(old.encode(), new.encode())
+        for name, data in _tree(base / "site").items()
+    }
+    changed = _tree(out)
+    assert changed.keys() == expected.keys()
+    assert [n for n in expected if n != ".cache/site.json" and expected[n] != changed[n]] == []
 
 
 def test_one_figure_rebuilds_only_the_pages_reading_it(project):
@@ -135,23 +181,51 @@ def test_a_parameter_change_rebuilds_its_page(project):
     assert result.reasons["en/platform_shares"] == "rebuilt: parameters or options changed"
 
 
-def test_package_code_or_environment_change_rebuilds_everything(project, monkeypatch):
+def test_package_code_or_environment_change_rebuilds_everything(project, base, monkeypatch):
+    """A real change to a file of the package (a template) and to requirements.lock, read
+    where the build reads them: every page runs again, each saying both reasons."""
     out = project["tmp"] / "site"
-    monkeypatch.setattr(cache, "code_hash", lambda: "changed code")
-    result = _build(project, out, only=["timeline"])
-    assert result.reasons == {"en/timeline": "rebuilt: tspolicy package code changed"}
-    monkeypatch.setattr(cache, "environment_hash", lambda: "changed lock")
-    result = _build(project, out, only=["timeline"])
-    assert result.reasons == {"en/timeline": "rebuilt: locked environment changed"}
-    assert result.rebuilt == ["en/timeline"]
+    package = project["tmp"] / "package"
+    shutil.copytree(paths.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    template = package / "templates" / "site" / "report.html.j2"
+    template.write_text(template.read_text(encoding="utf-8") + "{# reworded #}\n", "utf-8")
+    checkout = project["tmp"] / "checkout"
+    checkout.mkdir()
+    lock = (paths.ROOT / "requirements.lock").read_bytes()
+    (checkout / "requirements.lock").write_bytes(lock + b"# a pin changed\n")
+    monkeypatch.setattr(paths, "PACKAGE_DIR", package)
+    monkeypatch.setattr(paths, "ROOT", checkout)
+    result = _build(project, out)
+    assert sorted(result.rebuilt) == sorted(f"en/{name}" for name in NOTEBOOKS)
+    assert set(result.reasons.values()) == {
+        "rebuilt: tspolicy package code changed; locked environment changed"
+    }
+    # The code that runs is the same (the template's change is a comment): so are the pages.
+    before, after = _tree(base / "site"), _tree(out)
+    assert after.keys() == before.keys()
+    changed = sorted(name for name in before if before[name] != after[name])
+    assert changed and all(name.startswith(".cache/") for name in changed), changed
 
 
-def test_code_hash_covers_templates_and_strings():
-    assert cache.code_hash() == cache.code_hash()
-    files = [
-        p.name for p in paths.PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-    ]
-    assert "strings.yaml" in files and "report.html.j2" in files  # what the hash reads
+def test_code_hash_covers_sources_strings_and_templates(tmp_path, monkeypatch):
+    """Any file of the package changes the code hash (so every page rebuilds); compiled
+    caches do not."""
+    installed = cache.code_hash()
+    package = tmp_path / "tspolicy"
+    shutil.copytree(paths.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(paths, "PACKAGE_DIR", package)
+    seen = {cache.code_hash()}
+    assert seen == {installed}, "the same files hash alike, wherever they are"
+    (package / "__pycache__").mkdir(exist_ok=True)
+    (package / "__pycache__" / "site.cpython-311.pyc").write_bytes(b"compiled")
+    assert cache.code_hash() in seen, "a compiled cache is not code"
+    for name in ("strings.yaml", "templates/site/report.html.j2", "formatting.py"):
+        path = package / name
+        path.write_bytes(path.read_bytes() + b"\n")
+        assert cache.code_hash() not in seen, f"a change to {name} changes the hash"
+        seen.add(cache.code_hash())
+    (package / "templates" / "site" / "new.html.j2").write_text("x", encoding="utf-8")
+    assert cache.code_hash() not in seen, "a new file counts too"
 
 
 def test_force_and_a_deleted_page(project):
@@ -210,7 +284,3 @@ def test_sharded_builds_merge_into_the_full_site(project, base):
     final = _build(project, merged)
     assert final.rebuilt == [] and (merged / "index.html").is_file()
     assert _tree(merged) == _tree(base / "site"), "the merged shards equal the full build"
-
-
-def test_jobs_are_plan_objects():
-    assert isinstance(read_plan(), Plan)

@@ -123,12 +123,16 @@ def write_figures(
 
 
 def _side_keys(plan: Plan, data_dir, code: str, environment: str) -> dict[str, str]:
-    """Keys of what is not a page: the index (plan, data, code) and the figures."""
+    """Keys of what is not a page: the index (plan, data, code, and the dataset version
+    every page prints: a change to any data file restamps the site) and the figures."""
+    from .site import dataset_version
+
     every_table = cache.data_view("overview", data_dir)
     index = {
         "entries": plan.entries,
         "languages": plan.languages,
         "data": every_table,
+        "version": dataset_version(data_dir),
         "code": code,
     }
     figures = {"kinds": plan.figures, "data": every_table, "code": code, "environment": environment}

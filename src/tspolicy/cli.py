@@ -8,7 +8,6 @@ set ``TSPOLICY_DEBUG=1`` to see its traceback.
 from __future__ import annotations
 
 import argparse
-import errno
 import json
 import os
 import sys
@@ -16,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__, paths
-from .errors import EXIT_BUG, EXIT_INTERRUPTED, EXIT_USER, TspolicyError, echo
+from .errors import EXIT_USER, TspolicyError, describe, echo, exit_status
 
 
 def _console():
@@ -520,19 +519,6 @@ def _positive(text: str) -> int:
     return number
 
 
-def describe_os_error(exc: OSError) -> str:
-    """One line for a file-system error: the file, what went wrong, what to do."""
-    where = exc.filename or "a file"
-    if exc.errno == errno.ENOSPC:
-        return (
-            f"{where}: no space left on the device; nothing was replaced. Free some space and "
-            "run the command again"
-        )
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"{where}: {exc.strerror or 'permission denied'}; choose a folder you can write to"
-    return f"{where}: {exc.strerror or exc}"
-
-
 #: The options naming an input folder, resolved to absolute paths for every command.
 PATH_OPTIONS = ("data_dir", "sources_dir", "external_dir")
 
@@ -550,23 +536,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `tspolicy corroborate | head`: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except KeyboardInterrupt:
-        print("tspolicy: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except TspolicyError as exc:
-        print(f"tspolicy: {exc}", file=sys.stderr)
-        return EXIT_USER
-    except OSError as exc:  # a file the command cannot read or write: the user's to fix
-        if os.environ.get("TSPOLICY_DEBUG"):
+    except (Exception, KeyboardInterrupt) as exc:  # what each exits with: tspolicy.errors
+        status = exit_status(exc)
+        if os.environ.get("TSPOLICY_DEBUG") and not isinstance(
+            exc, TspolicyError | KeyboardInterrupt
+        ):
             raise
-        print(f"tspolicy: {describe_os_error(exc)}", file=sys.stderr)
-        return EXIT_USER
-    except Exception as exc:
-        if os.environ.get("TSPOLICY_DEBUG"):
-            raise
-        print(
-            f"tspolicy: internal error: {type(exc).__name__}: {exc}. This is a bug, not a "
-            "problem with your data; set TSPOLICY_DEBUG=1 to see the traceback and report it.",
-            file=sys.stderr,
-        )
-        return EXIT_BUG
+        print(f"tspolicy: {describe(exc)}", file=sys.stderr)
+        return status

@@ -85,7 +85,7 @@ def _workers(jobs: int | None, pages: int) -> int:
 def _pool_run(
     todo, staging, data_dir, include_code, stamp, languages, jobs, progress, warm=True
 ) -> list[Result]:
-    from tqdm.auto import tqdm
+    from .progress import ProgressBar
 
     workers = _workers(jobs, len(todo))
     context = multiprocessing.get_context("spawn")
@@ -102,13 +102,12 @@ def _pool_run(
             pool.submit(build_page, job, staging, data_dir, include_code, stamp, languages)
             for job in todo
         ]
-        bar = tqdm(total=len(futures), unit="page", disable=not progress, file=sys.stderr)
+        bar = ProgressBar(len(futures), unit="page", enabled=progress)
         try:
             for future in cf.as_completed(futures):
                 result = future.result()
                 results.append(result)
-                bar.set_postfix_str(result.job.key)
-                bar.update()
+                bar.advance(result.job.key)
         except BaseException:
             # Stop the workers now (their kernels see their parent go and exit). The futures
             # are not cancelled by hand: the executor marks them broken itself, and a future
