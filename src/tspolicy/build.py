@@ -169,7 +169,7 @@ def read_plan(path: str | Path = PLAN) -> Plan:
     PlanError
         Naming the plan file, the entry and what is wrong.
     """
-    from .parameters import SPECS
+    from .registry import load
 
     path = Path(path)
     try:
@@ -203,6 +203,7 @@ def read_plan(path: str | Path = PLAN) -> Plan:
     if not raw["reports"]:
         raise PlanError(f"{path}: 'reports' is empty; list at least one report page")
     folder = path.parent.resolve()
+    reports = load(folder)  # the registry beside the plan, else the repository's
     seen: set[str] = set()
     for i, entry in enumerate(raw["reports"], start=1):
         where = f"{path}: report #{i}"
@@ -211,6 +212,8 @@ def read_plan(path: str | Path = PLAN) -> Plan:
                 f"{where}: expected a mapping with name, report, notebook (and parameters); "
                 f"found {echo(entry)}"
             )
+        if entry.get("report") in reports:  # the notebook is the registry's, unless named
+            entry.setdefault("notebook", reports[entry["report"]].notebook.name)
         missing = [k for k in ("name", "report", "notebook") if k not in entry]
         if missing:
             raise PlanError(f"{where}: missing '{missing[0]}'")
@@ -224,9 +227,10 @@ def read_plan(path: str | Path = PLAN) -> Plan:
         if name in seen:
             raise PlanError(f"{where}: name '{name}' is used twice")
         seen.add(name)
-        if not isinstance(entry["report"], str) or entry["report"] not in SPECS:
+        if not isinstance(entry["report"], str) or entry["report"] not in reports:
             raise PlanError(
-                f"{where}: report {echo(entry['report'])} is not one of {', '.join(SPECS)}"
+                f"{where}: report {echo(entry['report'])} is not one of "
+                f"{', '.join(reports.names)} (the reports of {reports.path})"
             )
         resolved = (folder / str(notebook)).resolve()
         if not isinstance(notebook, str) or not resolved.is_relative_to(folder):
@@ -263,15 +267,17 @@ def validate_plan(plan: Plan, data_dir: str | Path | None = None) -> None:
     from .charts import KINDS
     from .data import load_dataset
     from .parameters import ParameterError, check
+    from .registry import load, validate
 
     bad = [kind for kind in plan.figures if kind not in KINDS]
     if bad:
         raise PlanError(f"{plan.path}: figure '{bad[0]}' is not one of {', '.join(KINDS)}")
     dataset = load_dataset(data_dir)
+    reports = validate(load(plan.path.parent), dataset)
     for i, entry in enumerate(plan.entries, start=1):
         given = {**entry["parameters"], "data_dir": str(data_dir) if data_dir else None}
         try:
-            check(entry["report"], given, dataset)
+            check(entry["report"], given, dataset, reports)
         except ParameterError as exc:
             raise PlanError(f"{plan.path}: report #{i} ({entry['name']}): {exc}") from None
 
@@ -402,6 +408,7 @@ def write_page(
         name=job.name,
         report=job.report,
         notebook=job.notebook.name,
+        folder=job.notebook.parent,
         lang=job.lang,
         parameters=job.parameters,
         stamp=stamp,
@@ -814,7 +821,7 @@ def _build_locked(
                     written.add(f"{job.key}.html")
         side["version"] = stamp.version
         if write_index:
-            page = render_index(plan.entries, plan.languages, stamp)
+            page = render_index(plan.entries, plan.languages, stamp, plan.path.parent)
             (staging / "index.html").write_text(page, encoding="utf-8")
             written.add("index.html")
         figures: list[Path] = []
