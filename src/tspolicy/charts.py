@@ -263,6 +263,17 @@ def theme(lang: str = "en") -> dict:
     return rc
 
 
+def shown(figure: Figure, lang: str = "en"):
+    """A figure of one's own as a notebook shows it (PNG, in the theme of ``lang``): the
+    charts here are drawn without pyplot, so Jupyter does not display a bare Figure."""
+    from IPython.display import Image
+
+    buffer = io.BytesIO()
+    with _rc(lang):
+        figure.savefig(buffer, format="png", metadata={"Software": None})
+    return Image(buffer.getvalue())
+
+
 @contextmanager
 def _rc(lang: str):
     with mpl.rc_context(theme(lang)):
@@ -495,7 +506,7 @@ def _evidence(data: pd.DataFrame) -> list[str]:
 # --------------------------------------------------------------------------- notes
 
 
-def _source_notes(
+def source_notes(
     rows: pd.DataFrame,
     metrics: pd.DataFrame,
     lang: str,
@@ -612,7 +623,7 @@ def platform_shares(
         if period
         else t("chart.shares.title_undated", lang)
     )
-    notes = _source_notes(rows, metrics, lang, checks)
+    notes = source_notes(rows, metrics, lang, checks)
     rtl = lang == "ar"
 
     def labels(i: int, row) -> str:
@@ -735,7 +746,7 @@ def enforcement_outcomes(
         start=start,
     )
     extra = [t("chart.enforcement.note", lang)] if set(data["qualifier"]) & LOWER_BOUNDS else []
-    notes = _source_notes(rows, metrics, lang, checks, extra)
+    notes = source_notes(rows, metrics, lang, checks, extra)
     vmax = float(data["value"].max())
     rtl = lang == "ar"
 
@@ -969,7 +980,7 @@ def content_counts(
         t("context_source", lang, citation=cite)
         for cite in dict.fromkeys(c.citation for c in context)
     ]
-    notes = _source_notes(rows, metrics, lang, checks, extra)
+    notes = source_notes(rows, metrics, lang, checks, extra)
     rtl = lang == "ar"
     # one row per mark, platforms apart by a gap
     gap = 0.7
