@@ -73,6 +73,8 @@ SLOW_MODULES = frozenset(
         "test_incremental",
         "test_faults",
         "test_benchmarks",
+        "test_drift",
+        "test_explore",
     }
 )
 #: Tests elsewhere that start a kernel or papermill.
