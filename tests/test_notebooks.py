@@ -11,9 +11,8 @@ import nbformat
 import pytest
 import yaml
 
-from tspolicy import paths
+from tspolicy import paths, registry
 from tspolicy.data import load_dataset
-from tspolicy import registry
 from tspolicy.parameters import NOTEBOOKS, ParameterError, check, spec
 
 PAPERMILL = Path(sys.executable).with_name("papermill")

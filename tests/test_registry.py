@@ -216,7 +216,7 @@ def test_data_dependent_parameters_are_checked_against_the_data_in_use(data_copy
 def test_narrative_and_charts_share_their_rows_without_importing_each_other():
     code = (
         "import sys; import tspolicy.narrative, tspolicy.selection; "
-        "print('matplotlib' in sys.modules, 'seaborn' in sys.modules, 'tspolicy.charts' in sys.modules)"
+        "print(*(m in sys.modules for m in ('matplotlib', 'seaborn', 'tspolicy.charts')))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
@@ -327,7 +327,7 @@ def test_the_kernel_reads_the_registry_beside_the_notebook(project):
     )
     assert result.returncode != 0
     assert (
-        "60_ijm_outcomes.ipynb: parameter 'country' = 'France' is not allowed; allowed: 'Philippines'"
-        in (result.stdout + result.stderr)
-    )
+        "60_ijm_outcomes.ipynb: parameter 'country' = 'France' is not allowed; "
+        "allowed: 'Philippines'"
+    ) in (result.stdout + result.stderr)
     assert json.loads((project["tmp"] / "out.ipynb").read_text(encoding="utf-8"))["cells"]

@@ -183,7 +183,11 @@ def read_plan(path: str | Path = PLAN) -> Plan:
     if not isinstance(raw, dict) or not isinstance(raw.get("reports"), list):
         raise PlanError(f"{path}: expected a mapping with a 'reports' list")
     languages = raw.get("languages", list(LANGUAGES))
-    figures = raw.get("figures", [])
+    # Default: every chart kind the plan's reports show (their registry entries).
+    figures = raw.get("figures", None)
+    if figures is None:
+        shown = load(path.parent.resolve())
+        figures = list(dict.fromkeys(k for e in raw["reports"] for k in _charts_of(e, shown)))
     for key, value, known in (("languages", languages, LANGUAGES), ("figures", figures, None)):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise PlanError(
@@ -260,6 +264,12 @@ def read_plan(path: str | Path = PLAN) -> Plan:
                 "`tspolicy build --data-dir DIR`"
             )
     return Plan(path, list(languages), list(figures), raw["reports"])
+
+
+def _charts_of(entry: Any, reports: Any) -> tuple[str, ...]:
+    """The chart kinds of a plan entry's report (none for an entry the checks will refuse)."""
+    name = entry.get("report") if isinstance(entry, dict) else None
+    return reports[name].charts if isinstance(name, str) and name in reports else ()
 
 
 def validate_plan(plan: Plan, data_dir: str | Path | None = None) -> None:
