@@ -144,6 +144,8 @@ SLOW_MODULES = frozenset(
         "test_faults",
         "test_benchmarks",
         "test_isolation",
+        "test_drift",
+        "test_explore",
     }
 )
 #: Tests elsewhere that start a kernel or papermill.

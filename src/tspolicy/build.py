@@ -381,7 +381,7 @@ def _build_locked(
                     written.add(f"{job.key}.html")
         side["version"] = stamp.version
         if write_index:
-            page = render_index(plan.entries, plan.languages, stamp)
+            page = render_index(plan.entries, plan.languages, stamp, plan.path.parent)
             (staging / "index.html").write_text(page, encoding="utf-8")
             written.add("index.html")
         figures: list[Path] = []

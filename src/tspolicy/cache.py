@@ -3,14 +3,17 @@
 A page's key hashes five things:
 
 ``notebook``
-    the notebook file's bytes;
+    the notebook file's bytes and the report's entry in the registry
+    (:mod:`tspolicy.registry`);
 ``parameters``
     the page's name, report, language, parameters and the build options that shape it;
 ``data``
-    the data the report reads, by content: for a report about some metrics, only those
-    metrics' rows of ``figures.csv``, ``metrics.csv`` and ``primary_checks.csv`` (so a changed
-    IJM figure does not rebuild the platform pages), plus the context series it shows; for
-    the overview and sources reports, every table;
+    the data the report reads, by content, as its registry entry declares them (``reads``):
+    for a report about some metrics, only those metrics' rows of ``figures.csv``,
+    ``metrics.csv`` and ``primary_checks.csv`` (so a changed IJM figure does not rebuild the
+    platform pages); the events and their checks; the context series it shows; or every
+    table. The report can read nothing else: its charts, text and checks get the context
+    series it declares only, and a test changes every data file to prove the key covers them;
 ``code``
     every file of the ``tspolicy`` package;
 ``environment``
@@ -26,6 +29,7 @@ build with nothing to do finishes in well under a second.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import json
@@ -36,28 +40,21 @@ from pathlib import Path
 from typing import Any
 
 from . import paths
-from .groups import CONTENT, ENFORCEMENT, RANK, SHARE
+from . import registry as registry_
 
 CACHE_DIR = ".cache"
 #: Bump when the build's output format changes, to rebuild every page once.
 FORMAT = "2"
-#: Metrics a report reads; None: every table of the dataset.
-REPORT_METRICS: dict[str, set[str] | None] = {
-    "platform_shares": {SHARE, RANK},
-    "enforcement": set(ENFORCEMENT),
-    "content_counts": {CONTENT},
-    "timeline": set(),
-    "sources": None,
-    "overview": None,
-}
-#: Context series a report shows, beside the dataset.
-REPORT_CONTEXT = {
-    "content_counts": (
-        "context/meta_content_actioned.csv",
-        "context/ncmec_reports_by_platform.csv",
-    ),
-    "overview": ("context/meta_content_actioned.csv", "context/ncmec_reports_by_platform.csv"),
-}
+#: Every table of the dataset (a report that reads ``tables: all``).
+TABLES = (
+    "origins.csv",
+    "sources.csv",
+    "figures.csv",
+    "metrics.csv",
+    "events.csv",
+    "primary_checks.csv",
+    "subjects.csv",
+)
 COMPONENTS = ("notebook", "parameters", "data", "code", "environment")
 
 
@@ -79,13 +76,21 @@ def _canonical(header: list[str], rows: Iterable[list[str]]) -> bytes:
     return buffer.getvalue().encode()
 
 
-def data_view(report: str, data_dir: str | Path | None = None) -> dict[str, str]:
+def data_view(
+    report: str, data_dir: str | Path | None = None, folder: str | Path | None = None
+) -> dict[str, str]:
     """Hashes of the data ``report`` reads, per table: {"figures.csv": sha256, …}.
 
-    Unreadable or missing files hash as such, so they change the key rather than break it.
+    What it reads is its registry entry's ``reads`` (the registry of a notebook in
+    ``folder``: :func:`tspolicy.registry.load`); a report the registry does not know reads
+    everything. Unreadable or missing files hash as such, so they change the key rather
+    than break it.
     """
     root = paths.data_dir(data_dir)
-    metrics = REPORT_METRICS.get(report)
+    registry = registry_.load(folder)
+    reads = registry.entries[report].reads if report in registry else None
+    everything = reads is None or reads.everything
+    metrics = set(reads.metrics) if reads is not None else set()
     view: dict[str, str] = {}
 
     def whole(name: str) -> None:
@@ -98,23 +103,22 @@ def data_view(report: str, data_dir: str | Path | None = None) -> dict[str, str]
     whole("subjects.csv")
     # The allowed units, qualifiers, verdicts…: the loaders' categories come from it.
     whole("vocabulary.csv")
-    if metrics is None:
-        for name in (
-            "origins.csv",
-            "sources.csv",
-            "figures.csv",
-            "metrics.csv",
-            "events.csv",
-            "primary_checks.csv",
-            "subjects.csv",
-        ):
+    if everything:
+        for name in TABLES:
             whole(name)
-    elif metrics:
+    else:
+        events = reads.events
+        if events:
+            whole("events.csv")
+        # figures and metrics: the metrics' rows; primary_checks: their claims' checks, and
+        # the events' own checks when the report shows events (their notes print them)
         for name, column in (
             ("figures.csv", "metric"),
             ("metrics.csv", "metric"),
             ("primary_checks.csv", "claim"),
         ):
+            if not metrics and not (events and name == "primary_checks.csv"):
+                continue
             path = root / name
             try:
                 header, rows = _rows(path)
@@ -122,20 +126,21 @@ def data_view(report: str, data_dir: str | Path | None = None) -> dict[str, str]
             except (OSError, ValueError, UnicodeDecodeError, csv.Error):
                 whole(name)
                 continue
-            keep = [r for r in rows if len(r) > index and r[index].split("|", 1)[0] in metrics]
+            keep = [
+                r
+                for r in rows
+                if len(r) > index
+                and (
+                    r[index].split("|", 1)[0] in metrics
+                    or (events and column == "claim" and r[index].startswith("event|"))
+                )
+            ]
             view[name] = _sha(_canonical(header, keep))
-    if report == "timeline":
-        whole("events.csv")
-        path = root / "primary_checks.csv"  # the events' own checks, for their notes
-        try:
-            header, rows = _rows(path)
-            index = header.index("claim")
-            keep = [r for r in rows if len(r) > index and r[index].startswith("event|")]
-            view["primary_checks.csv"] = _sha(_canonical(header, keep))
-        except (OSError, ValueError, UnicodeDecodeError, csv.Error):
-            whole("primary_checks.csv")
-    for name in REPORT_CONTEXT.get(report, ()):
-        whole(name)
+    series = (
+        sorted(p.stem for p in (root / "context").glob("*.csv")) if reads is None else reads.context
+    )
+    for name in series:
+        whole(f"context/{name}.csv")
     return view
 
 
@@ -170,6 +175,21 @@ def components(
     environment: str,
 ) -> dict[str, Any]:
     """The key's components for one page (see the module docstring)."""
+    registry = registry_.load(notebook.parent)
+    entry = registry.entries.get(report)
+    declared = (
+        {
+            "notebook": entry.notebook.name,
+            "charts": entry.charts,
+            "narrative": entry.narrative,
+            "evidence": entry.evidence,
+            "strings": entry.strings,
+            "reads": dataclasses.asdict(entry.reads),
+            "parameters": entry.allowed,
+        }
+        if entry
+        else None
+    )
     shape = {
         "format": FORMAT,
         "name": name,
@@ -179,9 +199,12 @@ def components(
         **options,
     }
     return {
-        "notebook": _sha(notebook.read_bytes()) if notebook.is_file() else "missing",
+        "notebook": _sha(
+            (notebook.read_bytes() if notebook.is_file() else b"missing")
+            + json.dumps(declared, sort_keys=True, default=str).encode()
+        ),
         "parameters": _sha(json.dumps(shape, sort_keys=True, default=str).encode()),
-        "data": data_view(report, data_dir),
+        "data": data_view(report, data_dir, notebook.parent),
         "code": code,
         "environment": environment,
     }

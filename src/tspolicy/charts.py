@@ -32,7 +32,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -46,14 +46,15 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 
 from . import formatting as fmt
-from .context import CHILD_ENDANGERMENT, ContextSeries, load_context, meta_sum
+from . import selection
+from .context import CHILD_ENDANGERMENT, ContextSeries, load_context
 from .corroborate import claim_keys, corroborate
 from .data import load_dataset
 from .errors import TspolicyError
-from .groups import CONTENT, ENFORCEMENT, RANK, SHARE  # re-exported for callers
+from .groups import CONTENT, ENFORCEMENT, RANK, SHARE  # noqa: F401 (re-exported for callers)
 from .i18n import check_language, event_text, join, metric_text, name, subject_name, t
+from .selection import LOWER_BOUNDS  # re-exported for callers
 
-LOWER_BOUNDS = frozenset({"more_than", "at_least"})
 FONT = "DejaVu Sans"
 #: seaborn's colour-blind-safe palette, ``seaborn.color_palette("colorblind")``: its values,
 #: not seaborn itself, whose import costs more than drawing a page's charts
@@ -333,6 +334,17 @@ def theme(lang: str = "en") -> dict:
     return rc
 
 
+def shown(figure: Figure, lang: str = "en"):
+    """A figure of one's own as a notebook shows it (PNG, in the theme of ``lang``): the
+    charts here are drawn without pyplot, so Jupyter does not display a bare Figure."""
+    from IPython.display import Image
+
+    buffer = io.BytesIO()
+    with _rc(lang):
+        figure.savefig(buffer, format="png", metadata={"Software": None})
+    return Image(buffer.getvalue())
+
+
 @contextmanager
 def _rc(lang: str):
     with mpl.rc_context(theme(lang)):
@@ -565,14 +577,7 @@ def _evidence(data: pd.DataFrame) -> list[str]:
 # --------------------------------------------------------------------------- notes
 
 
-def _claims(figures: pd.DataFrame) -> pd.DataFrame:
-    out = figures.copy()
-    out["claim"] = claim_keys(figures)
-    out["claim_period"] = out["claim"].str.rsplit("|", n=1).str[-1]
-    return out
-
-
-def _source_notes(
+def source_notes(
     rows: pd.DataFrame,
     metrics: pd.DataFrame,
     lang: str,
@@ -626,17 +631,6 @@ def verdict_of(checks: pd.DataFrame | None, claim: str) -> str:
     return str(match.iloc[0]) if len(match) else "unverified"
 
 
-def _consensus(group: pd.DataFrame) -> pd.Series:
-    """One statement for a claim: the most common (value, qualifier) among its mentions."""
-    counts = (
-        group.groupby(["value", "qualifier"], observed=True).size().sort_values(ascending=False)
-    )
-    value, qualifier = counts.index[0]
-    row = group.iloc[0].copy()
-    row["value"], row["qualifier"] = float(value), str(qualifier)
-    return row
-
-
 # --------------------------------------------------------------------------- platform shares
 
 
@@ -670,10 +664,7 @@ def platform_shares(
         :meth:`Chart.draw`).
     """
     check_language(lang)
-    rows = _claims(figures)
-    rows = rows[rows["metric"].isin([SHARE, RANK])]
-    if year is not None:
-        rows = rows[rows["claim_period"] == str(year)]
+    rows = selection.shares(figures, year)
     if rows.empty:
         raise ChartDataError(
             f"no platform shares or ranks{f' for {year}' if year else ''} in the data"
@@ -682,8 +673,8 @@ def platform_shares(
     for subject, group in rows.groupby("subject", observed=True):
         ranks = group[group["metric"] == RANK]
         shares = group[group["metric"] == SHARE]
-        rank = _consensus(ranks)["value"] if len(ranks) else np.nan
-        share = _consensus(shares) if len(shares) else None
+        rank = selection.consensus(ranks)["value"] if len(ranks) else np.nan
+        share = selection.consensus(shares) if len(shares) else None
         table.append(
             {
                 "subject": str(subject),
@@ -697,13 +688,13 @@ def platform_shares(
         ["rank", "share"], ascending=[True, False], na_position="last"
     )
     data = data.reset_index(drop=True)
-    period = str(year) if year is not None else _single(rows["claim_period"])
+    period = str(year) if year is not None else selection.single(rows["claim_period"])
     title = (
         t("chart.shares.title", lang, year=period)
         if period
         else t("chart.shares.title_undated", lang)
     )
-    notes = _source_notes(rows, metrics, lang, checks)
+    notes = source_notes(rows, metrics, lang, checks)
     rtl = lang == "ar"
 
     def labels(i: int, row) -> str:
@@ -776,11 +767,6 @@ def _chart(kind, lang, title, alt, data, notes, draw, layout, notes_in_image) ->
     return chart
 
 
-def _single(values: pd.Series) -> str:
-    unique = [v for v in values.astype(str).unique() if v]
-    return unique[0] if len(unique) == 1 else ""
-
-
 # --------------------------------------------------------------------------- enforcement
 
 
@@ -806,12 +792,7 @@ def enforcement_outcomes(
         Geography of the figures (e.g. "Philippines"); default: the only one in the data.
     """
     check_language(lang)
-    rows = _claims(figures)
-    rows = rows[rows["metric"].isin(ENFORCEMENT)]
-    if organisation is not None:
-        rows = rows[rows["subject"] == organisation]
-    if country is not None:
-        rows = rows[rows["geography"] == country]
+    rows = selection.enforcement(figures, organisation, country)
     if rows.empty:
         raise ChartDataError(
             f"no enforcement figures for organisation={organisation!r}, country={country!r}"
@@ -820,12 +801,12 @@ def enforcement_outcomes(
     for metric in ENFORCEMENT:
         group = rows[rows["metric"] == metric]
         if len(group):
-            record = _consensus(group)
+            record = selection.consensus(group)
             record["evidence"] = _ids(group["figure_id"])
             records.append(record)
     data = pd.DataFrame(records).reset_index(drop=True)
-    organisation = organisation or _single(rows["subject"])
-    country = country or _single(rows["geography"])
+    organisation = organisation or selection.single(rows["subject"])
+    country = country or selection.single(rows["geography"])
     starts = rows["period_start"].dropna()
     start = str(int(starts.min())) if len(starts) else "?"
     title = t(
@@ -836,7 +817,7 @@ def enforcement_outcomes(
         start=start,
     )
     extra = [t("chart.enforcement.note", lang)] if set(data["qualifier"]) & LOWER_BOUNDS else []
-    notes = _source_notes(rows, metrics, lang, checks, extra)
+    notes = source_notes(rows, metrics, lang, checks, extra)
     vmax = float(data["value"].max())
     rtl = lang == "ar"
 
@@ -932,39 +913,31 @@ class Comparison:
     citation: str
 
 
-def quarter_span(first: str, last: str, lang: str) -> str:
-    """Quarters said as months in ``lang``: "2022Q1", "2022Q3" → "January – September 2022"."""
-    start = pd.Timestamp(year=int(first[:4]), month=3 * int(first[-1]) - 2, day=1)
-    end = pd.Timestamp(year=int(last[:4]), month=3 * int(last[-1]), day=1)
-    return fmt.month_interval(start.date(), end.date(), lang)
+#: Quarters said as months ("2022Q1", "2022Q3" → "January – September 2022").
+quarter_span = fmt.quarter_span
 
 
 def meta_comparison(
     series: ContextSeries,
     lang: str,
-    first: str = "2022Q1",
-    last: str = "2022Q3",
+    first: str,
+    last: str,
     areas: Sequence[str] | None = None,
 ) -> Comparison:
-    """Meta's content actioned per app, summed over ``first``..``last`` (default 2022 Q1–Q3)."""
-    apps = sorted(series.frame["app"].astype(str).unique())
-    values = {
-        app: meta_sum(series, app, first, last, list(areas) if areas else None) for app in apps
-    }
+    """Meta's content actioned per app, summed over quarters ``first``..``last``."""
     return Comparison(
         t("context.meta_content_actioned.label", lang, period=quarter_span(first, last, lang)),
-        values,
+        selection.meta_totals(series, first, last, areas),
         t("context.meta_content_actioned.caveat", lang),
         series.citation(),
     )
 
 
-def ncmec_comparison(series: ContextSeries, lang: str, year: int = 2022) -> Comparison:
+def ncmec_comparison(series: ContextSeries, lang: str, year: int) -> Comparison:
     """NCMEC CyberTipline reports per provider in ``year`` (a provider's entries summed)."""
-    frame = series.frame[series.frame["year"] == year]
-    if frame.empty:
+    values = selection.ncmec_reports(series, year)
+    if not values:
         raise ChartDataError(f"no NCMEC reports for {year}")
-    values = frame.groupby("platform")["reports_received"].sum().astype(float).to_dict()
     return Comparison(
         t("context.ncmec_reports_by_platform.label", lang, year=year),
         values,
@@ -973,19 +946,38 @@ def ncmec_comparison(series: ContextSeries, lang: str, year: int = 2022) -> Comp
     )
 
 
-def default_context(
-    lang: str, data_dir: str | os.PathLike[str] | None = None, ncmec_year: int = 2022
+def comparisons(
+    rows: pd.DataFrame,
+    series: Mapping[str, ContextSeries],
+    lang: str,
+    ncmec_year: int | None = None,
 ) -> list[Comparison]:
-    """The context the counts chart shows by default: Meta's child-endangerment content
-    actioned in 2022 Q1–Q3 and NCMEC's CyberTipline reports for ``ncmec_year``."""
-    return [
-        meta_comparison(
-            load_context("meta_content_actioned", data_dir), lang, areas=CHILD_ENDANGERMENT
-        ),
-        ncmec_comparison(
-            load_context("ncmec_reports_by_platform", data_dir), lang, year=ncmec_year
-        ),
-    ]
+    """The context a counts chart of ``rows`` shows beside them, from the series given: Meta's
+    child-endangerment content actioned over the quarters the rows' periods span, and NCMEC's
+    CyberTipline reports of ``ncmec_year`` (default: the last year of those periods)."""
+    out = []
+    span = selection.window(rows)
+    if "meta_content_actioned" in series and span:
+        meta = series["meta_content_actioned"]
+        out.append(meta_comparison(meta, lang, *span, areas=CHILD_ENDANGERMENT))
+    year = ncmec_year if ncmec_year is not None else selection.window_year(rows)
+    if "ncmec_reports_by_platform" in series and year is not None:
+        out.append(ncmec_comparison(series["ncmec_reports_by_platform"], lang, year))
+    return out
+
+
+#: The context series a counts chart can show (see :func:`comparisons`).
+CONTEXT_SERIES = ("meta_content_actioned", "ncmec_reports_by_platform")
+
+
+def default_context(
+    lang: str, data_dir: str | os.PathLike[str] | None = None, ncmec_year: int | None = None
+) -> list[Comparison]:
+    """The context the counts chart shows by default (:func:`comparisons` of every content
+    figure, with both series loaded from ``data_dir``)."""
+    ds = load_dataset(data_dir)
+    series = {name: load_context(name, data_dir) for name in CONTEXT_SERIES}
+    return comparisons(selection.content(ds.figures), series, lang, ncmec_year)
 
 
 def content_counts(
@@ -1020,10 +1012,7 @@ def content_counts(
     check_language(lang)
     if scale not in {"auto", "linear", "log"}:
         raise ValueError(f"scale '{scale}' is not one of auto, linear, log")
-    rows = _claims(figures)
-    rows = rows[rows["metric"] == CONTENT]
-    if platforms is not None:
-        rows = rows[rows["subject"].isin(platforms)]
+    rows = selection.content(figures, platforms)
     if rows.empty:
         raise ChartDataError(f"no content counts for platforms {platforms}")
     subjects = sorted(rows["subject"].astype(str).unique())
@@ -1031,7 +1020,7 @@ def content_counts(
     records = []
     for subject in subjects:
         mentions = rows[rows["subject"] == subject]
-        documents = _consensus(mentions)
+        documents = selection.consensus(mentions)
         records.append(
             {
                 "subject": subject,
@@ -1062,7 +1051,7 @@ def content_counts(
         t("context_source", lang, citation=cite)
         for cite in dict.fromkeys(c.citation for c in context)
     ]
-    notes = _source_notes(rows, metrics, lang, checks, extra)
+    notes = source_notes(rows, metrics, lang, checks, extra)
     rtl = lang == "ar"
     # one row per mark, platforms apart by a gap
     gap = 0.7
@@ -1360,7 +1349,7 @@ def timeline(
     check_language(lang)
     if events.empty:
         raise ChartDataError("no events in the data")
-    data = events.sort_values(["date", "event_id"]).reset_index(drop=True)
+    data = selection.events(events)
     data = data.assign(evidence=data["event_id"].astype(str))
     title = t("chart.timeline.title", lang)
     documents = sorted(data["document_id"].astype(str).unique())
@@ -1480,7 +1469,78 @@ def timeline(
 
 # --------------------------------------------------------------------------- one call
 
-KINDS = ("platform_shares", "enforcement_outcomes", "content_counts", "source_coverage", "timeline")
+
+def _shares_of(ds, lang: str, p: Mapping, context: Mapping) -> Chart:
+    return platform_shares(
+        ds.figures,
+        ds.metrics,
+        lang=lang,
+        year=p.get("year"),
+        highlight=p.get("highlight"),
+        checks=ds.primary_checks,
+    )
+
+
+def _enforcement_of(ds, lang: str, p: Mapping, context: Mapping) -> Chart:
+    return enforcement_outcomes(
+        ds.figures,
+        ds.metrics,
+        lang=lang,
+        organisation=p.get("organisation"),
+        country=p.get("country"),
+        checks=ds.primary_checks,
+    )
+
+
+def _counts_of(ds, lang: str, p: Mapping, context: Mapping) -> Chart:
+    platforms = p.get("platforms")
+    rows = selection.content(ds.figures, platforms)
+    return content_counts(
+        ds.figures,
+        ds.metrics,
+        lang=lang,
+        platforms=platforms,
+        context=comparisons(rows, context, lang, p.get("ncmec_year")) if len(rows) else [],
+        scale=p.get("scale", "auto"),
+        checks=ds.primary_checks,
+    )
+
+
+def _coverage_of(ds, lang: str, p: Mapping, context: Mapping) -> Chart:
+    return source_coverage(ds.figures, ds.metrics, ds.sources, lang=lang, checks=ds.primary_checks)
+
+
+def _timeline_of(ds, lang: str, p: Mapping, context: Mapping) -> Chart:
+    return timeline(ds.events, lang=lang)
+
+
+#: Chart kinds, as a report names them (``notebooks/registry.yml``): each draws from the
+#: dataset, the report's parameters (those named as its options: ``year``, ``highlight``,
+#: ``organisation``, ``country``, ``platforms``, ``scale``, ``ncmec_year``; others are not
+#: its business) and the context series the report reads (nothing else).
+FOR_REPORT: dict[str, Callable[..., Chart]] = {
+    "platform_shares": _shares_of,
+    "enforcement_outcomes": _enforcement_of,
+    "content_counts": _counts_of,
+    "source_coverage": _coverage_of,
+    "timeline": _timeline_of,
+}
+KINDS = tuple(FOR_REPORT)
+
+
+def for_report(
+    kind: str,
+    dataset,
+    *,
+    lang: str = "en",
+    parameters: Mapping | None = None,
+    context: Mapping[str, ContextSeries] | None = None,
+) -> Chart:
+    """Draw chart ``kind`` as a report shows it: from ``dataset``, the report's
+    ``parameters`` and the ``context`` series it reads ({name: series})."""
+    if kind not in FOR_REPORT:
+        raise ValueError(f"chart kind '{kind}' is not one of {', '.join(KINDS)}")
+    return FOR_REPORT[kind](dataset, lang, dict(parameters or {}), dict(context or {}))
 
 
 def make(
@@ -1489,9 +1549,9 @@ def make(
     """Draw one chart kind from the data with one call: ``make("platform_shares", lang="ar")``.
 
     Loads the dataset from ``data_dir`` (default ``data/``) and passes the primary-source
-    checks and ``options`` on. ``content_counts`` shows, unless ``context`` is given, Meta's
-    child-endangerment content actioned in 2022 Q1–Q3 and NCMEC's 2022 reports beside the
-    documents' figures.
+    checks and ``options`` on. ``content_counts`` shows, unless ``context`` is given,
+    :func:`default_context`: Meta's child-endangerment content actioned over the quarters of
+    the documents' figures, and NCMEC's reports of their year.
     """
     if kind not in KINDS:
         raise ValueError(f"chart kind '{kind}' is not one of {', '.join(KINDS)}")

@@ -146,6 +146,13 @@ def month_interval(start: dt.date, end: dt.date, lang: str) -> str:
     return babel_dates.format_interval(start, end, "yMMMM", locale=lang)
 
 
+def quarter_span(first: str, last: str, lang: str) -> str:
+    """Quarters said as months in ``lang``: "2022Q1", "2022Q3" → "January – September 2022"."""
+    start = dt.date(int(first[:4]), 3 * int(first[-1]) - 2, 1)
+    end = dt.date(int(last[:4]), 3 * int(last[-1]), 1)
+    return month_interval(start, end, lang)
+
+
 def date(when: dt.date | dt.datetime, precision: str, lang: str) -> str:
     """Format a date at its precision: "2016", "May 2024", "June 12, 2025" (or fr/ar forms)."""
     check_language(lang)

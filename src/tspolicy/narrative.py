@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -25,12 +25,13 @@ import jinja2
 import markupsafe
 import pandas as pd
 
-from . import charts
 from . import formatting as fmt
-from .context import CHILD_ENDANGERMENT, ContextSeries, meta_sum
-from .corroborate import claim_keys, corroborate, document_origins
+from . import selection
+from .context import CHILD_ENDANGERMENT, ContextSeries
+from .corroborate import corroborate, document_origins
 from .data import Dataset
 from .evidence import CONTEXT_PREFIX, ref
+from .groups import CONTENT, ENFORCEMENT, RANK, SHARE
 from .i18n import (
     DIRECTION,
     check_language,
@@ -137,13 +138,13 @@ def _verdicts(checks: pd.DataFrame) -> dict[str, str]:
 
 def _statement(rows: pd.DataFrame, lang: str) -> dict[str, Any]:
     """A claim's agreed statement, formatted, with its documents and primary source."""
-    row = charts._consensus(rows)
+    row = selection.consensus(rows)
     return {
         "subject": subject_name(rows, str(row["subject"]), lang),
         "quantity": fmt.quantity(
             float(row["value"]), str(row["qualifier"]), str(row["unit"]), lang
         ),
-        "lower_bound": str(row["qualifier"]) in charts.LOWER_BOUNDS,
+        "lower_bound": str(row["qualifier"]) in selection.LOWER_BOUNDS,
         "vague": bool((rows["qualifier"] == VAGUE).any()),
         "excerpts": list(dict.fromkeys(rows["excerpt"].astype(str))),
         "refs": ref(rows["figure_id"].astype(str), lang),
@@ -165,29 +166,20 @@ def _distinct_verdicts(checks) -> list[str]:
     return list(dict.fromkeys(c["text"] for c in checks if c["verdict"] != "matches"))
 
 
-def _claims_frame(figures: pd.DataFrame) -> pd.DataFrame:
-    out = figures.copy()
-    out["claim"] = claim_keys(figures)
-    return out
-
-
-def _platform_shares(ds: Dataset, lang: str, year: int | str | None = 2020, **_: Any) -> dict:
-    rows = _claims_frame(ds.figures)
-    rows = rows[rows["metric"].isin([charts.SHARE, charts.RANK])]
-    if year is not None:
-        rows = rows[rows["claim"].str.endswith(f"|{year}")]
+def _platform_shares(ds: Dataset, lang: str, year: int | str | None = None, **_: Any) -> dict:
+    rows = selection.shares(ds.figures, year)
     verdicts = _verdicts(ds.primary_checks)
     platforms = []
     for subject, group in rows.groupby("subject", observed=True):
         ranks, shares = (
-            group[group["metric"] == charts.RANK],
-            group[group["metric"] == charts.SHARE],
+            group[group["metric"] == RANK],
+            group[group["metric"] == SHARE],
         )
         platforms.append(
             {
-                "rank_value": float(charts._consensus(ranks)["value"]) if len(ranks) else 99.0,
+                "rank_value": float(selection.consensus(ranks)["value"]) if len(ranks) else 99.0,
                 "subject": subject_name(group, str(subject), lang),
-                "rank": fmt.value(charts._consensus(ranks)["value"], "rank", lang)
+                "rank": fmt.value(selection.consensus(ranks)["value"], "rank", lang)
                 if len(ranks)
                 else "",
                 "rank_refs": ref(ranks["figure_id"].astype(str), lang),
@@ -200,28 +192,21 @@ def _platform_shares(ds: Dataset, lang: str, year: int | str | None = 2020, **_:
         )
     platforms.sort(key=lambda p: p["rank_value"])
     return {
-        "year": str(year) if year is not None else "",
+        "year": str(year) if year is not None else selection.single(rows["claim_period"]),
         "platforms": platforms,
         "documents": _documents(rows["document_id"]),
         "primary": _primary(rows, lang),
-        "caveats": [
-            metric_text(ds.metrics, m, "caveat", lang) for m in (charts.SHARE, charts.RANK)
-        ],
+        "caveats": [metric_text(ds.metrics, m, "caveat", lang) for m in (SHARE, RANK)],
     }
 
 
 def _enforcement(
     ds: Dataset, lang: str, organisation: str | None = None, country: str | None = None, **_: Any
 ) -> dict:
-    rows = _claims_frame(ds.figures)
-    rows = rows[rows["metric"].isin(charts.ENFORCEMENT)]
-    if organisation is not None:
-        rows = rows[rows["subject"] == organisation]
-    if country is not None:
-        rows = rows[rows["geography"] == country]
+    rows = selection.enforcement(ds.figures, organisation, country)
     verdicts = _verdicts(ds.primary_checks)
     outcomes = []
-    for metric in charts.ENFORCEMENT:
+    for metric in ENFORCEMENT:
         group = rows[rows["metric"] == metric]
         if len(group):
             outcomes.append(
@@ -234,8 +219,8 @@ def _enforcement(
             )
     starts = rows["period_start"].dropna()
     return {
-        "organisation": subject_name(rows, charts._single(rows["subject"]), lang),
-        "country": name("country", charts._single(rows["geography"]), lang),
+        "organisation": subject_name(rows, selection.single(rows["subject"]), lang),
+        "country": name("country", selection.single(rows["geography"]), lang),
         "start": str(int(starts.min())) if len(starts) else "",
         "outcomes": outcomes,
         "all_lower_bounds": all(o["lower_bound"] for o in outcomes),
@@ -251,15 +236,24 @@ def _content_counts(
     platforms: Sequence[str] | None = None,
     meta: ContextSeries | None = None,
     ncmec: ContextSeries | None = None,
-    ncmec_year: int = 2022,
+    ncmec_year: int | None = None,
     **_: Any,
 ) -> dict:
-    rows = _claims_frame(ds.figures)
-    rows = rows[rows["metric"] == charts.CONTENT]
-    if platforms is not None:
-        rows = rows[rows["subject"].isin(platforms)]
+    rows = selection.content(ds.figures, platforms)
     verdicts = _verdicts(ds.primary_checks)
-    first, last = pd.Timestamp("2022-01-01"), pd.Timestamp("2022-09-30")
+    # The context matching the documents' figures: Meta's quarters over their period, and
+    # NCMEC's reports of its last year unless another year is asked for.
+    span = selection.window(rows)
+    if ncmec_year is None:
+        ncmec_year = selection.window_year(rows)
+    meta_values = (
+        selection.meta_totals(meta, *span, CHILD_ENDANGERMENT) if meta is not None and span else {}
+    )
+    ncmec_values = (
+        selection.ncmec_reports(ncmec, ncmec_year)
+        if ncmec is not None and ncmec_year is not None
+        else {}
+    )
     platforms_out = []
     for subject, group in rows.groupby("subject", observed=True):
         entry = {
@@ -270,24 +264,19 @@ def _content_counts(
             "meta_refs": ref([f"{CONTEXT_PREFIX}meta_content_actioned"], lang),
             "ncmec_refs": ref([f"{CONTEXT_PREFIX}ncmec_reports_by_platform"], lang),
         }
-        if meta is not None:
-            total = meta_sum(meta, str(subject), "2022Q1", "2022Q3", list(CHILD_ENDANGERMENT))
-            entry["meta"] = fmt.approximate(total, "items", lang) if total else None
-        if ncmec is not None:
-            frame = ncmec.frame
-            reports = frame.loc[
-                (frame["year"] == ncmec_year) & (frame["platform"] == subject), "reports_received"
-            ]
-            entry["ncmec"] = fmt.count(float(reports.sum()), lang) if len(reports) else None
+        total = meta_values.get(str(subject))
+        entry["meta"] = fmt.approximate(total, "items", lang) if total else None
+        if str(subject) in ncmec_values:
+            entry["ncmec"] = fmt.count(ncmec_values[str(subject)], lang)
         platforms_out.append(entry)
     return {
         "platforms": platforms_out,
         "verdicts": _distinct_verdicts(p["check"] for p in platforms_out),
-        "period": fmt.month_interval(first, last, lang),
-        "ncmec_year": str(ncmec_year),
+        "period": fmt.quarter_span(*span, lang) if span else "",
+        "ncmec_year": str(ncmec_year) if ncmec_year is not None else "",
         "documents": _documents(rows["document_id"]),
         "primary": _primary(rows, lang),
-        "caveat": metric_text(ds.metrics, charts.CONTENT, "caveat", lang),
+        "caveat": metric_text(ds.metrics, CONTENT, "caveat", lang),
         "meta_caveat": t("context.meta_content_actioned.caveat", lang) if meta is not None else "",
         "ncmec_caveat": t("context.ncmec_reports_by_platform.caveat", lang)
         if ncmec is not None
@@ -351,7 +340,7 @@ def _sources(ds: Dataset, lang: str, **_: Any) -> dict:
             }
         )
     multi = claims[claims["n_documents"] >= 2]
-    mentions = _claims_frame(ds.figures)
+    mentions = selection.claims(ds.figures)
     corroborated = [
         {
             "label": metric_text(ds.metrics, c.metric, "label", lang),
@@ -411,7 +400,7 @@ def _overview(ds: Dataset, lang: str, **options: Any) -> dict:
     return {
         "n_documents": fmt.number(len(ds.sources), lang),
         "n_figures": fmt.number(len(ds.figures), lang),
-        "shares": _platform_shares(ds, lang, year=2020),
+        "shares": _platform_shares(ds, lang),
         "enforcement": _enforcement(ds, lang),
         "content": _content_counts(ds, lang, **options),
         "sources": _sources(ds, lang),
@@ -448,6 +437,28 @@ def facts(topic: str, dataset: Dataset, *, lang: str = "en", **options: Any) -> 
     if topic not in _FACTS:
         raise ValueError(f"topic '{topic}' is not one of {', '.join(TOPICS)}")
     return _FACTS[topic](dataset, lang, **options)
+
+
+#: The option of a topic each context series is passed as (see :func:`for_report`).
+CONTEXT_OPTIONS = {"meta_content_actioned": "meta", "ncmec_reports_by_platform": "ncmec"}
+
+
+def for_report(
+    topic: str,
+    dataset: Dataset,
+    *,
+    lang: str,
+    parameters: Mapping[str, Any],
+    context: Mapping[str, ContextSeries],
+) -> str:
+    """The narrative of ``topic`` as a report writes it: its parameters are the topic's
+    options by name (those the topic does not take are not its business), and the context
+    series it reads ({name: series}) the only ones the text may speak of."""
+    options = {k: v for k, v in parameters.items() if k not in {"language", "data_dir"}}
+    options.update(
+        {CONTEXT_OPTIONS[name]: s for name, s in context.items() if name in CONTEXT_OPTIONS}
+    )
+    return narrative(topic, dataset, lang=lang, **options)
 
 
 def narrative(topic: str, dataset: Dataset, *, lang: str = "en", **options: Any) -> str:

@@ -200,6 +200,7 @@ def write_page(
         name=job.name,
         report=job.report,
         notebook=job.notebook.name,
+        folder=job.notebook.parent,
         lang=job.lang,
         parameters=job.parameters,
         stamp=stamp,

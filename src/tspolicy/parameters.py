@@ -11,27 +11,18 @@ from __future__ import annotations
 
 import ast
 import shlex
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import groups
+from . import paths
+from . import registry as registry_
 from .errors import TspolicyError, echo
 from .i18n import LANGUAGES
 
 if TYPE_CHECKING:  # the plan's structure is read without pandas (fast no-op builds)
-    import pandas as pd
-
     from .data import Dataset
-
-NOTEBOOKS = {
-    "overview": "00_overview.ipynb",
-    "platform_shares": "10_platform_shares.ipynb",
-    "enforcement": "20_enforcement.ipynb",
-    "content_counts": "30_content_counts.ipynb",
-    "sources": "40_sources.ipynb",
-    "timeline": "50_timeline.ipynb",
-}
+    from .registry import Entry, Registry
 
 
 class ParameterError(TspolicyError, ValueError):
@@ -47,6 +38,7 @@ class Parameter:
     help: str
     allowed: Callable[[Dataset], list[Any]] | None = None  # None: any value of the type
     many: bool = False  # a list of allowed values
+    whole: bool = False  # a whole number
 
     def describe_allowed(self, dataset: Dataset) -> str:
         """The allowed values, for messages."""
@@ -56,116 +48,172 @@ class Parameter:
         return ", ".join(repr(v) for v in values)
 
 
-def _rows(dataset: Dataset, metrics: Iterable[str]) -> pd.DataFrame:
-    return dataset.figures[dataset.figures["metric"].isin(list(metrics))]
+def _metrics(entry: Entry, options: dict[str, Any]) -> list[str]:
+    """The metrics an allowed-values function looks at: the report's own, or some of them."""
+    metrics = options.get("metrics", list(entry.reads.metrics))
+    if entry.reads.everything:
+        return list(metrics)
+    outside = [m for m in metrics if m not in entry.reads.metrics]
+    if outside or not metrics:
+        raise registry_.RegistryError(
+            f"{entry.source}: report '{entry.name}': its parameters' values come from metrics "
+            f"it reads; add {', '.join(outside) or 'some'} to reads.metrics"
+        )
+    return list(metrics)
 
 
-def _years(dataset: Dataset) -> list[int]:
-    rows = _rows(dataset, [groups.SHARE, groups.RANK])
-    return sorted({int(y) for y in rows["period_start"].dropna()})
+def _series(entry: Entry, options: dict[str, Any]) -> str:
+    series = options.get("series")
+    if series not in entry.reads.context:
+        raise registry_.RegistryError(
+            f"{entry.source}: report '{entry.name}': context_years needs `series:`, a context "
+            f"series the report reads (reads.context: {', '.join(entry.reads.context) or '-'})"
+        )
+    return str(series)
 
 
-def _platforms(metrics: Iterable[str]) -> Callable[[Dataset], list[str]]:
-    return lambda ds: sorted(_rows(ds, metrics)["subject"].astype(str).unique())
+def _subjects(entry: Entry, options: dict[str, Any]) -> Callable[[Dataset], list[Any]]:
+    from .selection import subjects
+
+    metrics = _metrics(entry, options)
+    return lambda ds: subjects(ds.figures, metrics)
 
 
-def _geographies(ds: Dataset) -> list[str]:
-    return sorted(_rows(ds, groups.ENFORCEMENT)["geography"].dropna().astype(str).unique())
+def _period_years(entry: Entry, options: dict[str, Any]) -> Callable[[Dataset], list[Any]]:
+    from .selection import period_years
+
+    metrics = _metrics(entry, options)
+    return lambda ds: period_years(ds.figures, metrics)
 
 
-def _ncmec_years(ds: Dataset) -> list[int]:
+def _geographies(entry: Entry, options: dict[str, Any]) -> Callable[[Dataset], list[Any]]:
+    from .selection import geographies
+
+    metrics = _metrics(entry, options)
+    return lambda ds: geographies(ds.figures, metrics)
+
+
+def _context_years(entry: Entry, options: dict[str, Any]) -> Callable[[Dataset], list[Any]]:
     from .context import load_context
+    from .selection import context_years
 
-    series = load_context("ncmec_reports_by_platform", ds.data_dir)  # the data being used
-    return sorted({int(y) for y in series.frame["year"]})
+    series = _series(entry, options)
+    return lambda ds: context_years(load_context(series, ds.data_dir))  # the data in use
 
 
-COMMON = (
-    Parameter("language", "en", "Report language: en, fr or ar", lambda ds: list(LANGUAGES)),
-    Parameter("data_dir", None, "Data folder (None: the repository's data/)"),
-)
-SPECS: dict[str, tuple[Parameter, ...]] = {
-    "overview": (),
-    "platform_shares": (
-        Parameter("year", 2020, "Year of the ranking", _years),
-        Parameter(
-            "highlight",
-            "Facebook",
-            "Platform drawn in the accent colour",
-            _platforms([groups.SHARE, groups.RANK]),
-        ),
-    ),
-    "enforcement": (
-        Parameter("country", "Philippines", "Country of the enforcement figures", _geographies),
-        Parameter(
-            "organisation",
-            "International Justice Mission (IJM)",
-            "Organisation whose cases they are",
-            _platforms(groups.ENFORCEMENT),
-        ),
-    ),
-    "content_counts": (
-        Parameter(
-            "platforms",
-            ["Facebook", "Instagram"],
-            "Platforms to show",
-            _platforms([groups.CONTENT]),
-            many=True,
-        ),
-        Parameter(
-            "scale",
-            "auto",
-            "Value axis: auto (log past 10x), linear or log",
-            lambda ds: ["auto", "linear", "log"],
-        ),
-        Parameter("ncmec_year", 2022, "Year of the NCMEC reports shown beside", _ncmec_years),
-    ),
-    "sources": (),
-    "timeline": (),
+#: The allowed values a registry entry may name (``parameters: {year: {allowed: …}}``): each
+#: takes the entry and its options and returns a function of the dataset in use, so every
+#: value is checked against ``--data-dir`` (the notebook's ``data_dir``), never against the
+#: repository's data.
+ALLOWED: dict[str, Callable[[Entry, dict[str, Any]], Callable[[Dataset], list[Any]]]] = {
+    "subjects": _subjects,
+    "period_years": _period_years,
+    "geographies": _geographies,
+    "context_years": _context_years,
 }
 
 
-def spec(report: str) -> tuple[Parameter, ...]:
-    """All parameters of ``report``, the common ones first."""
-    if report not in SPECS:
-        raise ParameterError(f"unknown report '{report}'; reports are: {', '.join(SPECS)}")
-    return COMMON + SPECS[report]
+def _allowed(entry: Entry, name: str) -> Callable[[Dataset], list[Any]] | None:
+    if name == "language":
+        return lambda ds: list(LANGUAGES)
+    options = entry.allowed.get(name)
+    if options is None:
+        return None
+    rule = options["allowed"]
+    if isinstance(rule, list):
+        return lambda ds: list(rule)
+    if rule not in ALLOWED:
+        raise registry_.RegistryError(
+            f"{entry.source}: report '{entry.name}', parameter '{name}': allowed {echo(rule)} "
+            f"is not a list of values nor one of {', '.join(ALLOWED)}"
+        )
+    return ALLOWED[rule](entry, options)
 
 
-def defaults(report: str) -> dict[str, Any]:
-    """The default value of every parameter of ``report``."""
-    return {p.name: p.default for p in spec(report)}
+def spec(report: str, registry: Registry | None = None) -> tuple[Parameter, ...]:
+    """All parameters of ``report``, as its notebook's parameters cell declares them, with
+    the values its registry entry allows."""
+    registry = registry or registry_.load()
+    if report not in registry:
+        raise ParameterError(f"unknown report '{report}'; reports are: {', '.join(registry.names)}")
+    entry = registry[report]
+    declared = entry.parameters()
+    names = [p.name for p in declared]
+    missing = [n for n in (*registry_.COMMON, *entry.allowed) if n not in names]
+    if missing:
+        raise registry_.RegistryError(
+            f"{entry.notebook.name}: the parameters cell does not declare {missing[0]!r}; "
+            f"every report notebook declares {', '.join(registry_.COMMON)}, and each parameter "
+            f"{registry_.FILE} names (report '{report}')"
+        )
+    return tuple(
+        Parameter(
+            p.name,
+            p.default,
+            p.help,
+            _allowed(entry, p.name),
+            many=p.type == "list" or isinstance(p.default, list),
+            whole=p.type == "int"
+            or (isinstance(p.default, int) and not isinstance(p.default, bool)),
+        )
+        for p in declared
+    )
 
 
-def check_data_dir(report: str, data_dir: Any) -> None:
+def defaults(report: str, registry: Registry | None = None) -> dict[str, Any]:
+    """The default value of every parameter of ``report`` (from its notebook)."""
+    return {p.name: p.default for p in spec(report, registry)}
+
+
+def notebook_name(report: str, registry: Registry | None = None) -> str:
+    """The file name of the notebook of ``report``, for messages."""
+    registry = registry or registry_.load()
+    return registry.entries[report].notebook.name if report in registry else report
+
+
+def __getattr__(name: str) -> Any:
+    if name == "NOTEBOOKS":  # {report: notebook file name}, from the repository's registry
+        return {n: e.notebook.name for n, e in registry_.load(paths.NOTEBOOKS_DIR).entries.items()}
+    raise AttributeError(name)
+
+
+def check_data_dir(report: str, data_dir: Any, registry: Registry | None = None) -> None:
     """Reject a ``data_dir`` that is not a path (papermill's ``-p data_dir 5`` gives 5)
     before anything is loaded from it."""
     if data_dir is not None and not isinstance(data_dir, str):
         raise ParameterError(
-            f"{NOTEBOOKS.get(report, report)}: parameter 'data_dir' = {echo(data_dir)} is not "
+            f"{notebook_name(report, registry)}: parameter 'data_dir' = {echo(data_dir)} is not "
             "a folder; write a path in quotes, or None for the repository's data/"
         )
 
 
-def check(report: str, values: Mapping[str, Any], dataset: Dataset) -> dict[str, Any]:
+def check(
+    report: str,
+    values: Mapping[str, Any],
+    dataset: Dataset,
+    registry: Registry | None = None,
+) -> dict[str, Any]:
     """Return the full parameter set of ``report``, or raise ParameterError.
 
     Parameters
     ----------
     report
-        Report name (a key of :data:`NOTEBOOKS`).
+        Report name (an entry of the registry).
     values
         Parameters given; missing ones take their default.
     dataset
-        The data the allowed values come from.
+        The data the allowed values come from (the data in use: ``--data-dir``).
+    registry
+        The report registry (default: :func:`tspolicy.registry.load`).
 
     Raises
     ------
     ParameterError
         Naming the notebook, the parameter and the allowed values.
     """
-    notebook = NOTEBOOKS.get(report, report)
-    known = {p.name: p for p in spec(report)}
+    registry = registry or registry_.load()
+    notebook = notebook_name(report, registry)
+    known = {p.name: p for p in spec(report, registry)}
     unknown = sorted(str(v) for v in set(values) - set(known))
     if unknown:
         names = ", ".join(echo(name) for name in unknown)
@@ -173,12 +221,11 @@ def check(report: str, values: Mapping[str, Any], dataset: Dataset) -> dict[str,
             f"{notebook}: unknown parameter{'s' if len(unknown) > 1 else ''} {names}; "
             f"its parameters are: {', '.join(known)}"
         )
-    result = {**defaults(report), **values}
-    check_data_dir(report, result["data_dir"])
+    result = {**{p.name: p.default for p in known.values()}, **values}
+    check_data_dir(report, result["data_dir"], registry)
     for parameter in known.values():
         value = result[parameter.name]
-        whole = isinstance(parameter.default, int) and not isinstance(parameter.default, bool)
-        if whole and (not isinstance(value, int) or isinstance(value, bool)):
+        if parameter.whole and (not isinstance(value, int) or isinstance(value, bool)):
             raise ParameterError(
                 f"{notebook}: parameter '{parameter.name}' = {echo(value)} is not a whole "
                 f"number; write it as one, e.g. -p {parameter.name} {parameter.default}"

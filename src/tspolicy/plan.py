@@ -113,7 +113,7 @@ def read_plan(path: str | Path = PLAN) -> Plan:
     PlanError
         Naming the plan file, the entry and what is wrong.
     """
-    from .parameters import SPECS
+    from .registry import load
 
     path = Path(path)
     try:
@@ -127,7 +127,11 @@ def read_plan(path: str | Path = PLAN) -> Plan:
     if not isinstance(raw, dict) or not isinstance(raw.get("reports"), list):
         raise PlanError(f"{path}: expected a mapping with a 'reports' list")
     languages = raw.get("languages", list(LANGUAGES))
-    figures = raw.get("figures", [])
+    # Default: every chart kind the plan's reports show (their registry entries).
+    figures = raw.get("figures", None)
+    if figures is None:
+        shown = load(path.parent.resolve())
+        figures = list(dict.fromkeys(k for e in raw["reports"] for k in _charts_of(e, shown)))
     for key, value, known in (("languages", languages, LANGUAGES), ("figures", figures, None)):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise PlanError(
@@ -147,6 +151,7 @@ def read_plan(path: str | Path = PLAN) -> Plan:
     if not raw["reports"]:
         raise PlanError(f"{path}: 'reports' is empty; list at least one report page")
     folder = path.parent.resolve()
+    reports = load(folder)  # the registry beside the plan, else the repository's
     seen: set[str] = set()
     for i, entry in enumerate(raw["reports"], start=1):
         where = f"{path}: report #{i}"
@@ -155,6 +160,8 @@ def read_plan(path: str | Path = PLAN) -> Plan:
                 f"{where}: expected a mapping with name, report, notebook (and parameters); "
                 f"found {echo(entry)}"
             )
+        if entry.get("report") in reports:  # the notebook is the registry's, unless named
+            entry.setdefault("notebook", reports[entry["report"]].notebook.name)
         missing = [k for k in ("name", "report", "notebook") if k not in entry]
         if missing:
             raise PlanError(f"{where}: missing '{missing[0]}'")
@@ -168,9 +175,10 @@ def read_plan(path: str | Path = PLAN) -> Plan:
         if name in seen:
             raise PlanError(f"{where}: name '{name}' is used twice")
         seen.add(name)
-        if not isinstance(entry["report"], str) or entry["report"] not in SPECS:
+        if not isinstance(entry["report"], str) or entry["report"] not in reports:
             raise PlanError(
-                f"{where}: report {echo(entry['report'])} is not one of {', '.join(SPECS)}"
+                f"{where}: report {echo(entry['report'])} is not one of "
+                f"{', '.join(reports.names)} (the reports of {reports.path})"
             )
         resolved = (folder / str(notebook)).resolve()
         if not isinstance(notebook, str) or not resolved.is_relative_to(folder):
@@ -202,20 +210,28 @@ def read_plan(path: str | Path = PLAN) -> Plan:
     return Plan(path, list(languages), list(figures), raw["reports"])
 
 
+def _charts_of(entry: Any, reports: Any) -> tuple[str, ...]:
+    """The chart kinds of a plan entry's report (none for an entry the checks will refuse)."""
+    name = entry.get("report") if isinstance(entry, dict) else None
+    return reports[name].charts if isinstance(name, str) and name in reports else ()
+
+
 def validate_plan(plan: Plan, data_dir: str | Path | None = None) -> None:
     """Check every entry's parameters against the data: names and values, strictly."""
     from .charts import KINDS
     from .data import load_dataset
     from .parameters import ParameterError, check
+    from .registry import load, validate
 
     bad = [kind for kind in plan.figures if kind not in KINDS]
     if bad:
         raise PlanError(f"{plan.path}: figure '{bad[0]}' is not one of {', '.join(KINDS)}")
     dataset = load_dataset(data_dir)
+    reports = validate(load(plan.path.parent), dataset)
     for i, entry in enumerate(plan.entries, start=1):
         given = {**entry["parameters"], "data_dir": str(data_dir) if data_dir else None}
         try:
-            check(entry["report"], given, dataset)
+            check(entry["report"], given, dataset, reports)
         except ParameterError as exc:
             raise PlanError(f"{plan.path}: report #{i} ({entry['name']}): {exc}") from None
 

@@ -6,10 +6,14 @@ A notebook stays thin::
     rep = report.start("platform_shares", globals())
     rep.header()
     rep.chart()
+    rep.table()       # the rows behind the chart: values, qualifiers, documents, excerpts
     rep.narrative()
 
 :func:`start` reads the notebook's parameters from its namespace, rejects a name papermill
-injected that the report does not declare, and checks every value against the data.
+injected that the report does not declare, and checks every value against the data. What a
+report shows (its charts, narrative topic, evidence and the data it reads) is its entry in
+the registry (:mod:`tspolicy.registry`); a report can read no context series it does not
+declare there, so its cache key covers everything it shows.
 """
 
 from __future__ import annotations
@@ -19,28 +23,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import charts
-from .context import load_context
+from . import charts, selection
+from . import registry as registry_
+from .context import ContextSeries, load_context
 from .data import Dataset, load_dataset
 from .evidence import cited, notes_html, quotations, tagged
 from .figurehtml import figure_html
 from .i18n import event_text, metric_text, subject_name, t
-from .narrative import escape_markdown, narrative
+from .narrative import escape_markdown, for_report
 from .parameters import assigned_names, check, check_data_dir, spec
-
-#: The chart each report shows by default.
-DEFAULT_CHART = {
-    "overview": "platform_shares",
-    "platform_shares": "platform_shares",
-    "enforcement": "enforcement_outcomes",
-    "content_counts": "content_counts",
-    "sources": "source_coverage",
-    "timeline": "timeline",
-}
-
-
-#: Reports whose evidence section holds every figure mention and event of the dataset.
-EVIDENCE_OF_EVERYTHING = frozenset({"sources"})
 
 
 def _markdown(text: str):
@@ -106,9 +97,17 @@ class Report:
     name: str
     params: dict[str, Any]
     dataset: Dataset
+    #: The report's entry in the registry: its charts, narrative, evidence, the data it reads.
+    entry: registry_.Entry | None = None
     #: The evidence ids the page has linked to so far (charts and text), in order.
     cited: dict[str, None] = field(default_factory=dict)
     _kinds: dict[str, None] = field(default_factory=dict)
+    _charts: dict[str, charts.Chart] = field(default_factory=dict, repr=False)
+    _context: dict[str, ContextSeries] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.entry is None:
+            self.entry = registry_.load()[self.name]
 
     def _cite(self, ids: Iterable[str]) -> None:
         self.cited.update(dict.fromkeys(ids))
@@ -120,8 +119,8 @@ class Report:
 
     def header(self):
         """The report's title and one-line description, in its language (Markdown)."""
-        title = escape_markdown(t(f"report.{self.name}.title", self.lang))
-        description = escape_markdown(t(f"report.{self.name}.description", self.lang))
+        title = escape_markdown(t(f"{self.entry.strings}.title", self.lang))
+        description = escape_markdown(t(f"{self.entry.strings}.description", self.lang))
         return _markdown(f"# {title}\n\n{description}\n")
 
     def chart(self, kind: str | None = None) -> ChartView:
@@ -134,66 +133,48 @@ class Report:
         self._cite(cited(html))
         return ChartView(chart, html)
 
+    @property
+    def context(self) -> dict[str, ContextSeries]:
+        """The context series the report reads (its registry entry's ``reads.context``),
+        loaded from its data folder: the only ones its charts and text may show."""
+        if self._context is None:
+            self._context = {
+                name: load_context(name, self.params["data_dir"])
+                for name in self.entry.reads.context
+            }
+        return self._context
+
     def draw(self, kind: str | None = None) -> charts.Chart:
         """The report's chart (or another ``kind``), drawn with the report's parameters."""
-        kind = kind or DEFAULT_CHART[self.name]
-        ds, lang, p = self.dataset, self.lang, self.params
-        checks = ds.primary_checks
-        if kind == "platform_shares":
-            return charts.platform_shares(
-                ds.figures,
-                ds.metrics,
-                lang=lang,
-                year=p.get("year", 2020),
-                highlight=p.get("highlight"),
-                checks=checks,
+        kind = kind or (self.entry.charts[0] if self.entry.charts else None)
+        if kind is None:
+            raise ValueError(f"report '{self.name}' declares no chart ({self.entry.source})")
+        if kind not in self._charts:
+            self._charts[kind] = charts.for_report(
+                kind, self.dataset, lang=self.lang, parameters=self.params, context=self.context
             )
-        if kind == "enforcement_outcomes":
-            return charts.enforcement_outcomes(
-                ds.figures,
-                ds.metrics,
-                lang=lang,
-                organisation=p.get("organisation"),
-                country=p.get("country"),
-                checks=checks,
-            )
-        if kind == "content_counts":
-            return charts.content_counts(
-                ds.figures,
-                ds.metrics,
-                lang=lang,
-                platforms=p.get("platforms"),
-                context=charts.default_context(lang, p["data_dir"], p.get("ncmec_year", 2022)),
-                scale=p.get("scale", "auto"),
-                checks=checks,
-            )
-        if kind == "source_coverage":
-            return charts.source_coverage(
-                ds.figures, ds.metrics, ds.sources, lang=lang, checks=checks
-            )
-        if kind == "timeline":
-            return charts.timeline(ds.events, lang=lang)
-        raise ValueError(f"chart kind '{kind}' is not one of {', '.join(charts.KINDS)}")
+        return self._charts[kind]
+
+    def table(self, kind: str | None = None):
+        """The rows behind the report's chart (or another ``kind``): one row per figure
+        mention or event drawn, with its value, qualifier, unit, period, document, verbatim
+        excerpt, the excerpt in the report's language (empty while its translation is
+        pending) and the primary-source verdict — a DataFrame to filter, pivot or save.
+        ``rep.draw().data`` holds the marks themselves (one row per mark)."""
+        chart = self.draw(kind)
+        return selection.rows_behind(self.dataset, chart.evidence, self.lang)
 
     def narrative(self):
         """The report's summary, written from the data in its language (Markdown)."""
-        topic = self.name
-        options: dict[str, Any] = {}
-        p = self.params
-        data_dir = p["data_dir"]
-        if topic in {"content_counts", "overview"}:
-            options = {
-                "meta": load_context("meta_content_actioned", data_dir),
-                "ncmec": load_context("ncmec_reports_by_platform", data_dir),
-                "ncmec_year": p.get("ncmec_year", 2022),
-            }
-            if "platforms" in p:
-                options["platforms"] = p["platforms"]
-        elif topic == "platform_shares":
-            options = {"year": p["year"]}
-        elif topic == "enforcement":
-            options = {"organisation": p["organisation"], "country": p["country"]}
-        text = narrative(topic, self.dataset, lang=self.lang, **options)
+        if self.entry.narrative is None:
+            raise ValueError(f"report '{self.name}' declares no narrative ({self.entry.source})")
+        text = for_report(
+            self.entry.narrative,
+            self.dataset,
+            lang=self.lang,
+            parameters=self.params,
+            context=self.context,
+        )
         self._cite(cited(text))
         return _markdown(text)
 
@@ -201,7 +182,7 @@ class Report:
         """The evidence notes of every number the page has shown so far (HTML): for each, the
         document's exact words, their translation, the document and the primary source."""
         ids = list(self.cited)
-        if self.name in EVIDENCE_OF_EVERYTHING:
+        if self.entry.evidence == "everything":
             ids += list(self.dataset.figures["figure_id"].astype(str))
             ids += list(self.dataset.events["event_id"].astype(str))
         return _html(notes_html(self.dataset, ids, self.lang))
@@ -267,11 +248,13 @@ def start(report_name: str, namespace: Mapping[str, Any]) -> Report:
     ParameterError
         An unknown parameter, or a value the data do not allow, with the allowed values.
     """
-    declared = [p.name for p in spec(report_name)]
+    registry = registry_.load()  # the one beside the notebook (the kernel's working folder)
+    declared = [p.name for p in spec(report_name, registry)]
     given = {n: namespace[n] for n in declared if n in namespace}
     for unknown in sorted(set(_injected_names(namespace)) - set(declared)):
         given[unknown] = namespace.get(unknown)
     data_dir = given.get("data_dir")
-    check_data_dir(report_name, data_dir)
+    check_data_dir(report_name, data_dir, registry)
     dataset = load_dataset(data_dir)
-    return Report(report_name, check(report_name, given, dataset), dataset)
+    params = check(report_name, given, dataset, registry)
+    return Report(report_name, params, dataset, registry[report_name])

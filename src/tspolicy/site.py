@@ -33,7 +33,9 @@ from . import formatting as fmt
 from .i18n import DIRECTION, LANGUAGES, t
 
 #: Cells that are for researchers in Jupyter, not for readers of the HTML.
-HIDDEN_TAGS = ("title",)
+#: ``explore``: the rows behind a chart (``rep.table()``), for the notebook's reader: the
+#: page has them as its figure's table and CSV, in the page's language.
+HIDDEN_TAGS = ("title", "explore")
 CODE_TAGS = ("parameters", "injected-parameters")
 _HEADING = re.compile(r'<h([23]) id="([^"]+)">(.*?)(?:<a class="anchor-link".*?</a>)?</h\1>', re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -295,8 +297,10 @@ def render_report(
     stamp: Stamp,
     languages: Iterable[str] = LANGUAGES,
     include_code: bool = False,
+    folder: str | Path | None = None,
 ) -> str:
-    """Render an executed, cleaned notebook as a self-contained HTML page."""
+    """Render an executed, cleaned notebook as a self-contained HTML page (``folder``: the
+    notebook's, whose report registry names the report's title)."""
     body, _ = _exporter(include_code).from_notebook_node(nb)
     body = _unique_heading_ids(_scrollable_tables(body, t("site.table", lang)))
     build, papermill = reproduce_commands(name, notebook, lang, parameters)
@@ -325,7 +329,7 @@ def render_report(
             notebook=markupsafe.Markup('<bdi dir="ltr" translate="no">{}</bdi>').format(notebook),
         )
     )
-    title = t(f"report.{report}.title", lang)
+    title = t(f"{_strings(report, folder)}.title", lang)
     return (
         environment()
         .get_template("report.html.j2")
@@ -378,12 +382,24 @@ def intro(summary: DataSummary, lang: str) -> str:
     )
 
 
+def _strings(report: str, folder: str | Path | None) -> str:
+    """The strings.yaml prefix of a report's title and description (its registry entry's)."""
+    from . import registry
+
+    reports = registry.load(folder if folder is not None else paths.NOTEBOOKS_DIR)
+    return reports.entries[report].strings if report in reports else f"report.{report}"
+
+
 def render_index(
-    entries: Iterable[Mapping[str, str]], languages: Iterable[str], stamp: Stamp
+    entries: Iterable[Mapping[str, str]],
+    languages: Iterable[str],
+    stamp: Stamp,
+    folder: str | Path | None = None,
 ) -> str:
     """The index page: every report in every language, with a one-line description.
 
-    ``entries`` hold each report's ``name`` (file name) and ``report`` (its kind).
+    ``entries`` hold each report's ``name`` (file name) and ``report`` (its kind); ``folder``
+    is the plan's, whose report registry names their titles.
     """
     entries = list(entries)
     summary = stamp.summary or data_summary()
@@ -396,8 +412,8 @@ def render_index(
             "reports": [
                 {
                     "name": e["name"],
-                    "title": t(f"report.{e['report']}.title", lang),
-                    "description": t(f"report.{e['report']}.description", lang),
+                    "title": t(f"{_strings(e['report'], folder)}.title", lang),
+                    "description": t(f"{_strings(e['report'], folder)}.description", lang),
                 }
                 for e in entries
             ],
