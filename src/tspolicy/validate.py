@@ -39,7 +39,18 @@ MAX_TABLE_BYTES = 10 * 1024 * 1024
 MAX_EXCERPT_CHARS = 200
 #: The tables the package must describe, checked first and in this order; any other table
 #: it describes (the context series) is checked against its schema after them.
-TABLES = ("origins", "sources", "metrics", "subjects", "figures", "events", "primary_checks")
+TABLES = (
+    "origins",
+    "sources",
+    "metrics",
+    "subjects",
+    "figures",
+    "events",
+    "primary_checks",
+    "left_out",
+)
+#: What the note of a document with no publication date says (data/README.md, sources.csv).
+NO_DATE = "no date"
 VERDICTS_WITH_VALUE = frozenset({"matches", "differs_in_value"})
 COUNT_UNITS = frozenset({"people", "cases", "items", "votes", "sources", "years"})
 
@@ -530,6 +541,7 @@ def _check_curation(report: Report, tables: dict[str, _Table]) -> None:
         known = {r["origin_id"] for _, r in origins.rows()}
         for row, record in sources.rows():
             _check_translations(report, sources, row, record, documents, "title")
+            _check_undated(report, sources, row, record)
             if sources.good(row, "origin") and record["origin"] not in known:
                 _unknown(
                     report,
@@ -575,6 +587,8 @@ def _check_curation(report: Report, tables: dict[str, _Table]) -> None:
         )
     if "events" in ready:
         _check_events(report, ready["events"], documents if sources else None, texts)
+    if "left_out" in ready:
+        _check_left_out(report, ready["left_out"], documents if sources else None, texts)
     if "primary_checks" in ready:
         if "figures" in ready and "events" in ready:
             _check_primary_checks(
@@ -587,6 +601,45 @@ def _check_curation(report: Report, tables: dict[str, _Table]) -> None:
                 "claim",
                 "claims not matched to figures and events: those tables could not be read",
                 "fix figures.csv and events.csv first",
+            )
+
+
+def _check_undated(report: Report, table: _Table, row: int, record: dict[str, str]) -> None:
+    """A document with no publication date says so in its note, and what can be inferred."""
+    if record.get("published", "").strip() or not table.good(row, "note"):
+        return
+    if NO_DATE not in record.get("note", "").casefold():
+        report.error(
+            table.file,
+            row,
+            "note",
+            "published is empty, but note does not say that the text gives no date",
+            f"fill published with the date the text gives, or begin note with 'The text gives "
+            f"{NO_DATE}.' and say what can be inferred (e.g. 'It reports the investigation of "
+            "27 April 2023, so it dates from then or later.')",
+        )
+
+
+def _check_left_out(
+    report: Report, table: _Table, documents: dict | None, texts: dict[str, str]
+) -> None:
+    """Each number left out names a document, and that document states the number."""
+    for row, r in table.rows():
+        if not _check_document_link(report, table, row, r, documents):
+            continue
+        value = r["value"].strip()
+        doc = r["document_id"]
+        if not value or not table.good(row, "value") or doc not in texts:
+            continue
+        if not numbers.states_value(texts[doc], float(value)) and not numbers.states_value(
+            texts[doc], float(value), rank=True
+        ):
+            report.error(
+                table.file,
+                row,
+                "value",
+                f"{doc} does not state the number {value}",
+                "remove the row (the text no longer states it), or correct the value",
             )
 
 
