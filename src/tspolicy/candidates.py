@@ -134,56 +134,149 @@ QUALIFIER_AFTER: dict[str, re.Pattern[str]] = {
 #: article are stripped). Only units of the vocabulary are proposed.
 UNIT_NOUNS: dict[str, tuple[str, ...]] = {
     "people": (
-        "people", "persons", "person", "individuals", "victims", "children", "child", "kids",
-        "girls", "boys", "women", "men", "minors", "adolescents", "teenagers", "traffickers",
-        "perpetrators", "offenders", "suspects", "activists", "workers", "users", "survivors",
-        "members", "defendants", "predators", "personnes", "individus", "victimes", "enfants",
-        "filles", "garçons", "femmes", "hommes", "mineurs", "adolescentes", "trafiquants",
-        "auteurs", "militants", "militantes", "travailleurs", "utilisateurs", "survivants",
-        "survivantes", "membres", "prédateurs", "ضحي", "ضحاي", "طفل", "اطفال", "أطفال", "شخص",
-        "اشخاص", "أشخاص", "فتا", "فتي", "نساء", "امرأ", "قاصر", "متاجر", "مرتكب", "ناشط",
-        "عمال", "عامل", "مستخدم", "ناج", "رجل", "رجال", "مهرب", "متهم",
+        "people",
+        "persons",
+        "person",
+        "individuals",
+        "victims",
+        "children",
+        "child",
+        "kids",
+        "girls",
+        "boys",
+        "women",
+        "men",
+        "minors",
+        "adolescents",
+        "teenagers",
+        "traffickers",
+        "perpetrators",
+        "offenders",
+        "suspects",
+        "activists",
+        "workers",
+        "users",
+        "survivors",
+        "members",
+        "defendants",
+        "predators",
+        "personnes",
+        "individus",
+        "victimes",
+        "enfants",
+        "filles",
+        "garçons",
+        "femmes",
+        "hommes",
+        "mineurs",
+        "adolescentes",
+        "trafiquants",
+        "auteurs",
+        "militants",
+        "militantes",
+        "travailleurs",
+        "utilisateurs",
+        "survivants",
+        "survivantes",
+        "membres",
+        "prédateurs",
+        "ضحي",
+        "ضحاي",
+        "طفل",
+        "اطفال",
+        "أطفال",
+        "شخص",
+        "اشخاص",
+        "أشخاص",
+        "فتا",
+        "فتي",
+        "نساء",
+        "امرأ",
+        "قاصر",
+        "متاجر",
+        "مرتكب",
+        "ناشط",
+        "عمال",
+        "عامل",
+        "مستخدم",
+        "ناج",
+        "رجل",
+        "رجال",
+        "مهرب",
+        "متهم",
     ),
     "cases": (
-        "cases", "case", "prosecutions", "investigations", "affaires", "cas", "dossiers",
-        "poursuites", "enquêtes", "حالات", "حالة", "قضي", "قضايا",
+        "cases",
+        "case",
+        "prosecutions",
+        "investigations",
+        "affaires",
+        "cas",
+        "dossiers",
+        "poursuites",
+        "enquêtes",
+        "حالات",
+        "حالة",
+        "قضي",
+        "قضايا",
     ),
     "items": (
-        "pieces", "items", "content", "contents", "images", "photos", "videos", "files",
-        "posts", "accounts", "reports", "contenus", "vidéos", "fichiers", "comptes",
-        "signalements", "محتوى", "صور", "مقاطع", "مقطع", "حساب", "بلاغ", "ملف", "منشور",
+        "pieces",
+        "items",
+        "content",
+        "contents",
+        "images",
+        "photos",
+        "videos",
+        "files",
+        "posts",
+        "accounts",
+        "reports",
+        "contenus",
+        "vidéos",
+        "fichiers",
+        "comptes",
+        "signalements",
+        "محتوى",
+        "صور",
+        "مقاطع",
+        "مقطع",
+        "حساب",
+        "بلاغ",
+        "ملف",
+        "منشور",
     ),
     "years": ("years", "year", "ans", "années", "an", "عام", "أعوام", "اعوام", "سنة", "سنوات"),
     "votes": ("votes", "vote", "voix", "صوت", "أصوات"),
     "sources": ("sources", "source", "مصدر", "مصادر"),
-}  # fmt: skip
+}
 _UNANIMOUS = re.compile(r"unanim|إجماع|vote|voix|صوت", re.I)
 _HARAKAT = re.compile(r"[\u064b-\u065f\u0670\u0640]")
 _AR_CLITICS = re.compile(r"^(?:[وفبلك]?(?:ال|لل)|[وفبلك])(?=\w{2,})")
 #: Where an excerpt stops: the end of a clause.
-_CLAUSE_END = re.compile(r"[.!?;:؟؛،,()\[\]«»\"“”\n]")
-_WORD = re.compile(r"[^\s.!?;:؟؛،,()\[\]«»\"“”]+")
+_CLAUSE_END = re.compile(r"[!?;:؟؛،()\[\]«»\"“”\n]|[.,](?![\d\u0660-\u0669])")
+_WORD = re.compile(r"(?:[^\s.!?;:؟؛،,()\[\]«»\"“”]|[.,](?=[\d\u0660-\u0669]))+")
 #: Words that open a year's phrase ("in 2016", "depuis 2011", "في عام 2008").
 _SINCE = re.compile(r"(?:since|depuis|منذ)\s+(?:\S+\s+)?$", re.I)
 
 
-def _stem(word: str) -> str:
+def _stems(word: str) -> set[str]:
+    """The forms of a word to look up: as written, and (Arabic) without clitics and article."""
     word = _HARAKAT.sub("", unicodedata.normalize("NFC", word)).strip("’'\"“”«»")
-    word = _AR_CLITICS.sub("", word)
-    return word.rstrip("ا").casefold() if re.search(r"[\u0600-\u06ff]", word) else word.casefold()
+    if not re.search(r"[\u0600-\u06ff]", word):
+        return {word.casefold()}
+    return {w.rstrip("ا") for w in (word, _AR_CLITICS.sub("", word)) if w}
 
 
 def _unit_for(word: str, units: tuple[str, ...]) -> str | None:
-    stem = _stem(word)
-    if not stem:
-        return None
-    arabic = re.search(r"[\u0600-\u06ff]", stem) is not None
-    for unit, nouns in UNIT_NOUNS.items():
-        if unit not in units:
-            continue
-        for noun in nouns:
-            if stem == noun.casefold() or (arabic and stem.startswith(noun)):
-                return unit
+    for stem in _stems(word):
+        arabic = re.search(r"[\u0600-\u06ff]", stem) is not None
+        for unit, nouns in UNIT_NOUNS.items():
+            if unit not in units:
+                continue
+            for noun in nouns:
+                if stem == noun.casefold() or (arabic and stem.startswith(noun)):
+                    return unit
     return None
 
 
@@ -198,7 +291,9 @@ def _words_before(text: str, start: int, limit: int = 3) -> list[re.Match[str]]:
     return list(_WORD.finditer(text, region_start, start))[-limit:]
 
 
-def qualifier_of(text: str, mention: Mention) -> tuple[str | None, int, str]:
+def qualifier_of(
+    text: str, mention: Mention, unit: str | None = None
+) -> tuple[str | None, int, str]:
     """The qualifier the wording gives a number, where its words start, and a remark.
 
     Returns ``(qualifier, start, hint)``: ``exact`` when nothing bounds the number,
@@ -215,9 +310,13 @@ def qualifier_of(text: str, mention: Mention) -> tuple[str | None, int, str]:
         if match:
             start = window_start + match.start()
             if qualifier is None:
-                return None, start, (
-                    f"an upper bound ('{match.group().strip()}'): the qualifier vocabulary has "
-                    "no word for it; write exact only if the document means the number itself"
+                return (
+                    None,
+                    start,
+                    (
+                        f"an upper bound ('{match.group().strip()}'): the qualifier vocabulary has "
+                        "no word for it; write exact only if the document means the number itself"
+                    ),
                 )
             return qualifier, start, ""
     after = text[mention.end : mention.end + 40]
@@ -225,7 +324,7 @@ def qualifier_of(text: str, mention: Mention) -> tuple[str | None, int, str]:
         if pattern.search(after):
             return qualifier, mention.start, ""
     over = _OVER.search(stripped)
-    if over and mention.unit != "years":
+    if over and (unit or mention.unit) != "years":
         return "more_than", window_start + over.start(), ""
     if mention.unit == "years" and mention.value and mention.value % 10 == 0 and mention.step == 1:
         word = text[mention.start : mention.end]
@@ -244,21 +343,20 @@ def unit_of(text: str, mention: Mention, units: tuple[str, ...]) -> tuple[str | 
     if mention.unit in units:
         return mention.unit, start, end
     after = _words_after(text, end)
-    if re.match(r"\s*[-–]\s*\d", numbers.normalize_digits(text[end : end + 4])) or re.match(
+    score = re.match(r"\s*[-–]\s*\d", numbers.normalize_digits(text[end : end + 4])) or re.match(
         r".*\d\s*[-–]\s*$", numbers.normalize_digits(text[max(0, start - 4) : start])
-    ):
-        # "22-0": a vote or a score.
-        if _UNANIMOUS.search(text[max(0, start - 30) : end + 10]) and "votes" in units:
-            return "votes", start, end
+    )
+    # "22-0" after "unanimously": a vote.
+    if score and _UNANIMOUS.search(text[max(0, start - 30) : end + 10]) and "votes" in units:
+        return "votes", start, end
     skip = {"of", "de", "d’", "d'", "des", "من", "du"}
-    for i, word in enumerate(after):
-        if word.group().casefold() in skip:
+    for i, word in enumerate(after[:2]):
+        if i == 0 and word.group().casefold() in skip:
             continue
         unit = _unit_for(word.group(), units)
         if unit:
             return unit, start, word.end()
-        if i >= 1:
-            break
+        break
     for word in reversed(_words_before(text, start, 2)):
         unit = _unit_for(word.group(), units)
         if unit:
@@ -327,9 +425,11 @@ def _excerpt_span(text: str, mention: Mention, qual_start: int, unit_span: tuple
             start = before[0].start()
         after = _words_after(text, mention.end, 2)
         if after:
-            end = after[-1].end() if re.fullmatch(r"of|de|d’|d'|من", after[0].group(), re.I) else (
-                after[0].end()
-            )  # fmt: skip
+            end = (
+                after[-1].end()
+                if re.fullmatch(r"of|de|d’|d'|من", after[0].group(), re.I)
+                else (after[0].end())
+            )
     elif mention.kind in {"year", "date"}:
         before = _words_before(text, start, 3)
         if before:
@@ -363,17 +463,15 @@ def find_candidates(text: str, lang: str, units: tuple[str, ...]) -> list[Candid
         if mention.kind in {"year", "date"}:
             out.append(_event_candidate(text, mention))
             continue
-        qualifier, qual_start, hint = qualifier_of(text, mention)
         unit, *unit_span = unit_of(text, mention, units)
+        qualifier, qual_start, hint = qualifier_of(text, mention, unit)
         start, end = _excerpt_span(text, mention, qual_start, tuple(unit_span))
         hints = [hint]
-        token = numbers.normalize_digits(text[mention.start : mention.end])
-        if mention.kind == "number" and re.search(r"[A-Za-z.]$", text[max(0, mention.start - 1) : mention.start]):
+        glued = re.search(r"[A-Za-z.]$", text[max(0, mention.start - 1) : mention.start])
+        if mention.kind == "number" and glued:
             hints.append("a numeral attached to letters: an identifier (a bill, a case number)?")
         if mention.kind == "vague":
             hints.append("a vague word: no value (qualifier vague); never write it as a number")
-        if mention.kind == "rank" and mention.value and mention.value > 1 and "suivi" not in token:
-            pass
         if _SINCE.search(text[max(0, mention.start - 30) : mention.start]):
             hints.append("'since': a start year is a period (2011/..), not a count")
         out.append(
@@ -399,10 +497,10 @@ def _rank_subject(text: str, mention: Mention) -> dict[str, str]:
     if mention.value and mention.value > 1:
         follow = list(numbers.FOLLOWED_BY.finditer(text, mention.start, mention.end))
         if follow:
-            return {"subject": follow[-1].group("name").strip("\"«»“”")}
+            return {"subject": follow[-1].group("name").strip('"«»“”')}
     before = _words_before(text, mention.start, 2)
     if before and re.fullmatch(r"(?:احتل|احتلت|جاء|جاءت)", before[0].group()) and len(before) > 1:
-        return {"subject": before[1].group().strip("\"«»“”")}
+        return {"subject": before[1].group().strip('"«»“”')}
     return {}
 
 
@@ -537,7 +635,7 @@ def _context_values(data_dir: str | Path | None) -> list[tuple[str, float, dict[
             "check_definition": s.caveat,
         }
         frame = s.frame
-        keys = [c for c in frame.columns if c != s.value_column]
+        keys = [c for c in frame.columns if c in _CONTEXT_KEYS]
         for _, row in frame.iterrows():
             cell = row[s.value_column]
             if cell is None or (isinstance(cell, float) and math.isnan(cell)):
@@ -549,11 +647,15 @@ def _context_values(data_dir: str | Path | None) -> list[tuple[str, float, dict[
     return out
 
 
+#: The columns that say which observation a context value is.
+_CONTEXT_KEYS = ("year", "platform", "entry", "quarter", "app", "policy_area")
+
+
 def _quarter_sums(frame, column: str, file: str, check: dict[str, str]):
     """Sums of one app's consecutive quarters within a year, per policy area and over all."""
     out = []
     frame = frame.assign(year=frame["quarter"].astype(str).str[:4])
-    for (app, year), group in frame.groupby(["app", "year"], sort=True, observed=True):
+    for (app, _year), group in frame.groupby(["app", "year"], sort=True, observed=True):
         quarters = sorted(set(group["quarter"].astype(str)))
         areas = sorted(set(group["policy_area"].astype(str)))
         for i in range(len(quarters)):

@@ -12,9 +12,9 @@ phrase can never make a wrong value pass unless one of its readings is that valu
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 # Arabic-Indic (U+0660…) and Extended Arabic-Indic (U+06F0…, used in Persian and Urdu) digits.
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
@@ -239,17 +239,15 @@ def states_value(text: str, value: float, *, rank: bool = False) -> bool:
 #: spaces) and points, and writes a decimal comma; English and the Arabic documents group
 #: by commas (or the Arabic thousands separator U+066C) and write a decimal point (U+066B).
 LOCALE_NUMERALS = {
-    "en": re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]\d)|(?<![\d])\d+(?:\.\d+)?"),
+    "en": re.compile(r"(?<!\d)\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]\d)|(?<![\d])\d+(?:\.\d+)?"),
     "fr": re.compile(
         r"(?<![\d])\d{1,3}(?:[ \u00a0\u202f.]\d{3})+(?:,\d+)?(?![\d])|(?<![\d])\d+(?:,\d+)?"
     ),
     "ar": re.compile(
-        r"(?<![\d.,])\d{1,3}(?:[,\u066c]\d{3})+(?:[.\u066b]\d+)?(?![\d,]\d)"
+        r"(?<!\d)\d{1,3}(?:[,\u066c]\d{3})+(?:[.\u066b]\d+)?(?![\d,]\d)"
         r"|(?<![\d])\d+(?:[.\u066b]\d+)?"
     ),
 }
-LOCALE_NUMERALS["en"] = re.compile(LOCALE_NUMERALS["en"].pattern.replace(r"(?<![\d.,])", r"(?<!\d)"))
-LOCALE_NUMERALS["ar"] = re.compile(LOCALE_NUMERALS["ar"].pattern.replace(r"(?<![\d.,])", r"(?<!\d)"))
 
 
 def parse_numeral(token: str, lang: str) -> tuple[float, float]:
@@ -280,8 +278,8 @@ SCALE_WORDS: list[tuple[re.Pattern[str], float]] = [
 PERCENT_AFTER = re.compile(
     r"\s*(?:%|٪|per\s?cent|pour\s?cent|في\s?الم(?:ئ|ائ)ة|بالم(?:ئ|ائ)ة)", re.I
 )
-#: "1 in 10", "one in ten", "1 sur 10", "1 من كل 10", "1 out of 10": a share in percent.
-RATIO_JOIN = re.compile(r"\s*(?:in|out of|sur|من كل|من)\s*$", re.I)
+#: "1 in 10", "1 sur 10", "1 من كل 10", "1 out of 10": a share in percent.
+_RATIO_BETWEEN = re.compile(r"\s+(?:in|out of|sur|من كل|من)\s+", re.I)
 
 # Number words, by language. Values of the words a number word can combine into
 # ("twenty-five", "vingt-cinq"). "One", "un", "une", "واحد" are left out: they are mostly
@@ -467,14 +465,13 @@ def _numeral_mentions(text: str, lang: str) -> list[Mention]:
         if i + 1 < len(matches):
             between = normalized[end : matches[i + 1].start()]
             following, _ = parse_numeral(matches[i + 1].group(), lang)
-            if RATIO_JOIN.fullmatch(between + " ") and re.match(r"\s*\S", between) and following:
-                if re.fullmatch(r"\s*(?:in|out of|sur|من كل|من)\s*", between, re.I):
-                    found.append(
-                        Mention(match.start(), matches[i + 1].end(), "percent",
-                                100 * value / following, 1.0, "percent")
-                    )  # fmt: skip
-                    used_as_ratio.add(matches[i + 1].start())
-                    continue
+            if following and _RATIO_BETWEEN.fullmatch(between):
+                share = 100 * value / following
+                found.append(
+                    Mention(match.start(), matches[i + 1].end(), "percent", share, 1.0, "percent")
+                )
+                used_as_ratio.add(matches[i + 1].start())
+                continue
         percent = PERCENT_AFTER.match(rest)
         if percent:
             end, unit, kind = end + percent.end(), "percent", "percent"
@@ -492,9 +489,21 @@ def _numeral_mentions(text: str, lang: str) -> list[Mention]:
     return found
 
 
+_WORD_RATIO = re.compile(r"\b(?:one|un|une)\s+(?:in|out of|sur)\s+(?=\w)", re.I)
+
+
 def _word_mentions(text: str, lang: str) -> list[Mention]:
     found: list[Mention] = []
     if lang in _LATIN_WORD:
+        # "one in ten", "un sur cinq": a share, in percent.
+        for match in _WORD_RATIO.finditer(text):
+            word = _LATIN_WORD[lang].match(text, match.end())
+            if word:
+                (of,) = [m.value for m in _word_mentions(word.group(), lang)][:1] or [0.0]
+                if of:
+                    found.append(
+                        Mention(match.start(), word.end(), "percent", 100 / of, 1.0, "percent")
+                    )
         for match in _LATIN_WORD[lang].finditer(text):
             groups = match.groupdict()
             if groups["dozen"]:
@@ -504,9 +513,11 @@ def _word_mentions(text: str, lang: str) -> list[Mention]:
             elif groups["tens"]:
                 tens = (_EN_TENS if lang == "en" else _FR_TENS)[groups["tens"].lower()]
                 unit_word = (groups["unit"] or "").lower()
-                units = 1 if unit_word in {"un", "une"} else (
-                    (_EN_UNITS if lang == "en" else _FR_UNITS).get(unit_word, 0)
-                )  # fmt: skip
+                units = (
+                    1
+                    if unit_word in {"un", "une"}
+                    else ((_EN_UNITS if lang == "en" else _FR_UNITS).get(unit_word, 0))
+                )
                 value = float(tens + units)
             else:
                 value = float((_EN_UNITS if lang == "en" else _FR_UNITS)[groups["solo"].lower()])
@@ -520,8 +531,16 @@ def _word_mentions(text: str, lang: str) -> list[Mention]:
     if lang == "ar":
         for match in _AR_DUAL.finditer(text):
             value, unit = AR_DUALS[match.group("word")]
-            found.append(Mention(match.start(), match.end(), "number", float(value), 1.0,
-                                 unit if unit == "years" else None))  # fmt: skip
+            found.append(
+                Mention(
+                    match.start(),
+                    match.end(),
+                    "number",
+                    float(value),
+                    1.0,
+                    unit if unit == "years" else None,
+                )
+            )
         for match in _AR_WORD.finditer(text):
             value = float(_AR_WORDS[match.group("word")])
             end, unit = match.end(), None
@@ -548,7 +567,9 @@ def _rank_mentions(text: str) -> list[Mention]:
         end, rank = match.end(), 1
         sentence_end = re.search(r"[.!?؟\n]", text[end:])
         limit = end + (sentence_end.start() if sentence_end else len(text) - end)
-        while follow := FOLLOWED_BY.match(text, end, limit):
+        while follow := FOLLOWED_BY.search(text, end, limit):
+            if len(text[end : follow.start()].split()) > 3:
+                break
             rank += 1
             end = follow.end()
             found.append(Mention(start, end, "rank", float(rank), 1.0, "rank"))
@@ -592,23 +613,23 @@ def mentions(text: str, lang: str) -> list[Mention]:
         if day and not 1 <= int(day) <= 31:
             continue
         name = match.group("month")
-        if name.isascii() and name.lower() in _ENGLISH_MONTHS:
-            # English capitalises month names; "may" and "march" are also verbs.
-            if not name[0].isupper() or (name == "May" and not (day or year)):
-                continue
+        # English capitalises month names; "may" and "march" are also verbs.
+        if name.lower() in _ENGLISH_MONTHS and (
+            not name[0].isupper() or (name == "May" and not (day or year))
+        ):
+            continue
         iso = f"{year or '--'}" + f"-{month:02d}" + (f"-{int(day):02d}" if day else "")
         if not year:
             iso = f"--{month:02d}" + (f"-{int(day):02d}" if day else "")
-        out.append(Mention(match.start(), match.end(), "date",
-                           float(year) if year else None, 1.0, None, iso))  # fmt: skip
+        stated = float(year) if year else None
+        out.append(Mention(match.start(), match.end(), "date", stated, 1.0, None, iso))
         taken.append((match.start(), match.end()))
     numerals = _numeral_mentions(text, lang)
     for m in numerals:
         token = normalized[m.start : m.end]
-        if m.kind == "number" and m.unit is None and YEAR.fullmatch(token):
-            if free(m.start, m.end):
-                out.append(Mention(m.start, m.end, "year", m.value, 1.0, None, token))
-                taken.append((m.start, m.end))
+        if m.kind == "number" and m.unit is None and YEAR.fullmatch(token) and free(m.start, m.end):
+            out.append(Mention(m.start, m.end, "year", m.value, 1.0, None, token))
+            taken.append((m.start, m.end))
     for m in [*numerals, *_word_mentions(text, lang)]:
         if free(m.start, m.end):
             out.append(m)
