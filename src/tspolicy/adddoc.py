@@ -474,10 +474,9 @@ def accept(
                 "subjects", {"subject": record["subject"], "label_en": record["subject"]}
             )
             origin_rows[("subjects.csv", row)] = (number, "subject")
-            written.setdefault("subjects.csv", []).append(record["subject"])
             messages.append(
-                f"subjects.csv: added {record['subject']} (its French and Arabic names are "
-                "pending until a reader writes them)"
+                f"subjects.csv: added {record['subject']} with its English name (its French "
+                "and Arabic names are pending until a reader writes them)"
             )
         row = tables.append("figures", record)
         origin_rows[("figures.csv", row)] = (number, "figure")
@@ -656,7 +655,7 @@ def _add_checks(tables, figures_new, events_new, origin_rows, written, messages,
 
     from .corroborate import claim_keys
 
-    checked = {r["claim"] for r in tables.records("primary_checks")}
+    checked = {r["claim"]: "" for r in tables.records("primary_checks")}
     frame = pd.DataFrame(tables.records("figures"))
     keys = dict(zip(frame["figure_id"], claim_keys(frame), strict=True))
     todo = [(n, c, keys[rec["figure_id"]]) for n, c, rec in figures_new]
@@ -664,9 +663,9 @@ def _add_checks(tables, figures_new, events_new, origin_rows, written, messages,
     for number, c, claim in todo:
         if claim in checked:
             if c["check_verdict"] or c["check_explanation"]:
+                by = checked[claim] or "its row in primary_checks.csv"
                 messages.append(
-                    f"{claim}: already has its primary check; the check_ fields of row "
-                    f"{number} were not used"
+                    f"{claim}: checked by {by}; the check_ fields of row {number} were not used"
                 )
             continue
         verdict = c["check_verdict"] or "unverified"
@@ -683,7 +682,7 @@ def _add_checks(tables, figures_new, events_new, origin_rows, written, messages,
         record |= {column: c[source] for column, source in _CHECK_FIELDS.items()}
         row = tables.append("primary_checks", record)
         origin_rows[("primary_checks.csv", row)] = (number, "check")
-        checked.add(claim)
+        checked[claim] = f"row {number} of the candidates"
         written.setdefault("primary_checks.csv", []).append(claim)
 
 
