@@ -342,11 +342,11 @@ def _read_candidates(path: Path, rel: str) -> list[tuple[int, dict[str, str]]]:
                 Problem(
                     rel,
                     1,
-                    name,
-                    f"column '{name}' is missing",
-                    f"restore the header: {','.join(candidates.COLUMNS)}",
+                    missing[0],
+                    f"column(s) missing: {', '.join(missing)}",
+                    "restore the header (a spreadsheet may keep extra columns, never drop "
+                    f"these): {','.join(candidates.COLUMNS)}",
                 )
-                for name in missing
             ]
         )
     out = []
