@@ -473,3 +473,23 @@ def test_left_out_file_is_csv_as_the_dataset_writes_it():
     text = (paths.DATA_DIR / "left_out.csv").read_text(encoding="utf-8")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["left_out_id", "document_id", "value", "unit", "reason"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("removed some 500,000 accounts over three months", ("figure", "3", "", "exact")),
+        ("banned over 1.5 million users", ("figure", "1500000", "people", "more_than")),
+        ("At least one in five children", ("figure", "20", "percent", "at_least")),
+        ("Nearly 90% came from apps", ("figure", "90", "percent", "about")),
+        ("its 25th annual report", ("figure", "25", "rank", "exact")),
+        ("Roblox ranked second", ("figure", "2", "rank", "exact")),
+        ("tens of thousands of images", ("figure", "", "items", "vague")),
+        ("On June 24, 2024, it said", ("event", "2024", "", "")),
+    ],
+)
+def test_english_wordings(text, expected):
+    found = _found(text, "en")
+    assert expected in found, found
+    if expected[2] == "rank":
+        assert [f for f in found if f[1] == expected[1]] == [expected], "one candidate, a rank"

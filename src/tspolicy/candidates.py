@@ -251,6 +251,13 @@ UNIT_NOUNS: dict[str, tuple[str, ...]] = {
     "sources": ("sources", "source", "مصدر", "مصادر"),
 }
 _UNANIMOUS = re.compile(r"unanim|إجماع|vote|voix|صوت", re.I)
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+#: Words after a number that make it a duration: "over three months" is not "more than".
+_DURATION = re.compile(
+    r"^\s*(?:\w+\s+)?(?:years?|months?|weeks?|days?|hours?|decades?|ans|années|mois|semaines"
+    r"|jours|heures|décennies)\b",
+    re.I,
+)
 _HARAKAT = re.compile(r"[\u064b-\u065f\u0670\u0640]")
 _AR_CLITICS = re.compile(r"^(?:[وفبلك]?(?:ال|لل)|[وفبلك])(?=\w{2,})")
 #: Where an excerpt stops: the end of a clause.
@@ -324,7 +331,8 @@ def qualifier_of(
         if pattern.search(after):
             return qualifier, mention.start, ""
     over = _OVER.search(stripped)
-    if over and (unit or mention.unit) != "years":
+    duration = (unit or mention.unit) == "years" or _DURATION.match(text[mention.end :])
+    if over and not duration:
         return "more_than", window_start + over.start(), ""
     if mention.unit == "years" and mention.value and mention.value % 10 == 0 and mention.step == 1:
         word = text[mention.start : mention.end]
@@ -357,8 +365,9 @@ def unit_of(text: str, mention: Mention, units: tuple[str, ...]) -> tuple[str | 
         if unit:
             return unit, start, word.end()
         break
+    # Arabic may name the unit first: "السنوات الـ20" (the 20 years).
     for word in reversed(_words_before(text, start, 2)):
-        unit = _unit_for(word.group(), units)
+        unit = _unit_for(word.group(), units) if _ARABIC.search(word.group()) else None
         if unit:
             return unit, word.start(), end
     return None, start, end
@@ -595,7 +604,8 @@ def annotate_known(
             candidate.hints.append(text)
             continue
         step = _step(candidate)
-        if value < CONTEXT_MINIMUM:
+        # The context series count reports and pieces of content.
+        if value < CONTEXT_MINIMUM or candidate.unit not in {None, "items"}:
             continue
         for label, exact, check in context:
             if abs(exact - value) <= step / 2 + 1e-9:

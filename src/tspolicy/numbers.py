@@ -250,6 +250,9 @@ LOCALE_NUMERALS = {
 }
 
 
+_ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th|ème|eme|e|er)\b", re.I)
+
+
 def parse_numeral(token: str, lang: str) -> tuple[float, float]:
     """The value of a numeral as ``lang`` writes it, and the unit of its last written digit.
 
@@ -461,6 +464,8 @@ def _numeral_mentions(text: str, lang: str) -> list[Mention]:
         value, step = parse_numeral(match.group(), lang)
         end, unit, kind = match.end(), None, "number"
         rest = normalized[end:]
+        if _ORDINAL_SUFFIX.match(rest):
+            continue  # "25th", "3e": an ordinal, read as a rank
         # "1 in 10", "1 sur 10", "1 من كل 10": one share.
         if i + 1 < len(matches):
             between = normalized[end : matches[i + 1].start()]
@@ -638,5 +643,6 @@ def mentions(text: str, lang: str) -> list[Mention]:
         if free(match.start(), match.end()):
             out.append(Mention(match.start(), match.end(), "vague", None, 1.0, None))
             taken.append((match.start(), match.end()))
-    out += _rank_mentions(text)
+    dates = [(m.start, m.end) for m in out if m.kind == "date"]
+    out += [m for m in _rank_mentions(text) if not any(m.start < b and a < m.end for a, b in dates)]
     return sorted(out, key=lambda m: (m.start, m.end, m.kind))
