@@ -493,3 +493,30 @@ def test_english_wordings(text, expected):
     assert expected in found, found
     if expected[2] == "rank":
         assert [f for f in found if f[1] == expected[1]] == [expected], "one candidate, a rank"
+
+
+def test_a_second_add_document_waits_for_none_and_says_why(tmp_path, data_copy, capsys):
+    from tspolicy.adddoc import _locked
+
+    story = tmp_path / "s.txt"
+    story.write_text(ENGLISH, encoding="utf-8")
+    with _locked(data_copy):
+        assert (
+            main(
+                [
+                    "add-document",
+                    str(story),
+                    "--lang",
+                    "en",
+                    "--id",
+                    "en-x",
+                    "--data-dir",
+                    str(data_copy),
+                    "--sources-dir",
+                    str(tmp_path),
+                ]
+            )
+            == 1
+        )
+    assert "another add-document" in capsys.readouterr().err
+    assert not (data_copy / "candidates").exists(), "nothing written"

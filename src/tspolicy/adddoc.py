@@ -24,13 +24,17 @@ the accepted rows stay, and the command exits 1 until ``tspolicy validate`` pass
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
+import fcntl
 import hashlib
 import io
 import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,6 +132,30 @@ def _write_all(files: dict[Path, str]) -> None:
             temp.unlink(missing_ok=True)
 
 
+@contextlib.contextmanager
+def _locked(data: Path) -> Iterator[None]:
+    """Hold the data folder's lock (``.<folder>.lock`` beside it) while the tables change:
+    two add-document commands never interleave their writes."""
+    path = data.parent / f".{data.name}.lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            raise TspolicyError(
+                f"{data}: another add-document (process {holder}) is writing the tables; run "
+                "the command again when it has finished"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
 def _next_id(ids: list[str], prefix: str) -> tuple[int, int]:
     """The next number of an id series (F038 → 39) and its width (3 digits or more)."""
     numbers = [int(i[len(prefix) :]) for i in ids if re.fullmatch(rf"{prefix}\d+", i)]
@@ -176,6 +204,26 @@ def add_document(
         For bad input, naming what to fix; nothing is written then.
     """
     data = paths.data_dir(data_dir)
+    if not (data / "datapackage.json").is_file():
+        raise TspolicyError(
+            f"--data-dir {data}: not a data folder (no datapackage.json); pass the folder "
+            "that holds the data package (default: data/)"
+        )
+    with _locked(data):
+        return _add_document(
+            path, lang, document_id, data=data, sources_dir=sources_dir, force=force
+        )
+
+
+def _add_document(
+    path: str | Path,
+    lang: str,
+    document_id: str,
+    *,
+    data: Path,
+    sources_dir: str | Path | None,
+    force: bool,
+) -> Added:
     texts = paths.sources_dir(sources_dir)
     if lang not in LANGUAGES:
         raise TspolicyError(f"--lang {echo(lang)}: write one of {', '.join(LANGUAGES)}")
@@ -390,6 +438,16 @@ def accept(
         file, row, field and fix); nothing is written then.
     """
     data = paths.data_dir(data_dir)
+    if not (data / "datapackage.json").is_file():
+        raise TspolicyError(
+            f"--data-dir {data}: not a data folder (no datapackage.json); pass the folder "
+            "that holds the data package (default: data/)"
+        )
+    with _locked(data):
+        return _accept(document_id, data, sources_dir)
+
+
+def _accept(document_id: str, data: Path, sources_dir: str | Path | None) -> Accepted:
     path = _candidates_file(data, document_id)
     rel = f"{CANDIDATES_DIR}/{path.name}"
     rows = _read_candidates(path, rel)
