@@ -520,3 +520,22 @@ def test_a_second_add_document_waits_for_none_and_says_why(tmp_path, data_copy, 
         )
     assert "another add-document" in capsys.readouterr().err
     assert not (data_copy / "candidates").exists(), "nothing written"
+
+
+@requires_sources
+def test_accept_reads_a_spreadsheets_csv(scratch, tmp_path):
+    """A spreadsheet's BOM and CRLF are fine; semicolons are named, not guessed."""
+    data, texts = scratch
+    story = tmp_path / "story.txt"
+    story.write_text(ENGLISH, encoding="utf-8")
+    add_document(story, "en", "en-wire-example", data_dir=data, sources_dir=texts)
+    file = data / "candidates" / "en-wire-example.csv"
+    rows = _curate(rows_of(file))
+    text = candidates.to_csv(rows)
+    file.write_bytes(text.replace(",", ";").encode("utf-8"))
+    with pytest.raises(AcceptError) as error:
+        accept("en-wire-example", data_dir=data, sources_dir=texts)
+    assert "semicolons" in error.value.problems[0].problem
+    file.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    result = accept("en-wire-example", data_dir=data, sources_dir=texts)
+    assert len(result.written["figures.csv"]) == 4

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import candidates, paths
-from .data import DataError, decode_table, parse_records, shell_path
+from .data import DataError, decode_table, delimiter_problem, parse_records, shell_path
 from .errors import TspolicyError, echo
 from .i18n import LANGUAGES
 from .validate import Problem, Report, validate
@@ -383,6 +383,9 @@ def _read_candidates(path: Path, rel: str) -> list[tuple[int, dict[str, str]]]:
     if not records:
         raise TspolicyError(f"{rel}: empty; write it again with add-document --force")
     header = records[0]
+    wrong = delimiter_problem(header, list(candidates.COLUMNS), rel)
+    if wrong:
+        raise AcceptError([Problem(rel, 1, None, wrong.problem, wrong.fix)])
     missing = [c for c in candidates.COLUMNS if c not in header]
     if missing:
         raise AcceptError(
