@@ -663,22 +663,35 @@ _CONTEXT_KEYS = ("year", "platform", "entry", "quarter", "app", "policy_area")
 
 def _quarter_sums(frame, column: str, file: str, check: dict[str, str]):
     """Sums of one app's consecutive quarters within a year, per policy area and over all."""
+    values: dict[tuple[str, str, str], float] = {}
+    for quarter, app, area, value in zip(
+        frame["quarter"].astype(str),
+        frame["app"].astype(str),
+        frame["policy_area"].astype(str),
+        frame[column].astype(float),
+        strict=True,
+    ):
+        values[(app, quarter, area)] = values.get((app, quarter, area), 0.0) + value
     out = []
-    frame = frame.assign(year=frame["quarter"].astype(str).str[:4])
-    for (app, _year), group in frame.groupby(["app", "year"], sort=True, observed=True):
-        quarters = sorted(set(group["quarter"].astype(str)))
-        areas = sorted(set(group["policy_area"].astype(str)))
+    for app, year in sorted({(a, q[:4]) for a, q, _ in values}):
+        quarters = sorted({q for a, q, _ in values if a == app and q[:4] == year})
+        areas = sorted({r for a, q, r in values if a == app and q[:4] == year})
         for i in range(len(quarters)):
             for j in range(i, len(quarters)):
                 span = quarters[i : j + 1]
-                rows = group[group["quarter"].astype(str).isin(span)]
                 for area in [*areas, None]:
-                    chosen = rows if area is None else rows[rows["policy_area"].astype(str) == area]
-                    if chosen.empty or (i == j and area is not None):
+                    if i == j and area is not None:
+                        continue  # one quarter of one area is a row, matched already
+                    chosen = [
+                        v
+                        for (a, q, r), v in values.items()
+                        if a == app and q in span and (area is None or r == area)
+                    ]
+                    if not chosen:
                         continue
                     what = "all its areas" if area is None else area
                     label = f"{file}: {app}, {span[0]}–{span[-1]}, {what} (sum)"
-                    out.append((label, float(chosen[column].sum()), check))
+                    out.append((label, float(sum(chosen)), check))
     return out
 
 
