@@ -539,3 +539,18 @@ def test_accept_reads_a_spreadsheets_csv(scratch, tmp_path):
     file.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
     result = accept("en-wire-example", data_dir=data, sources_dir=texts)
     assert len(result.written["figures.csv"]) == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "age"),
+    [
+        ("a 14-year-old girl", "en", True),
+        ("aged 15", "en", True),
+        ("for 20 years", "en", False),
+        ("Agé de 28 ans", "fr", True),
+        ("pendant 12 ans", "fr", False),
+    ],
+)
+def test_an_age_is_flagged_as_a_personal_detail(text, lang, age):
+    (row,) = candidates.candidate_rows(text, lang)
+    assert ("personal detail" in row["hint"]) is age

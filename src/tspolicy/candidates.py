@@ -479,6 +479,11 @@ def find_candidates(text: str, lang: str, units: tuple[str, ...]) -> list[Candid
         glued = re.search(r"[A-Za-z.]$", text[max(0, mention.start - 1) : mention.start])
         if mention.kind == "number" and glued:
             hints.append("a numeral attached to letters: an identifier (a bill, a case number)?")
+        if mention.kind == "number" and _is_age(text, mention):
+            hints.append(
+                "an age? A victim's age is a personal detail: reject it with the reason "
+                "'personal detail of a victim's story: not data', and nothing of the story"
+            )
         if mention.kind == "vague":
             hints.append("a vague word: no value (qualifier vague); never write it as a number")
         if _SINCE.search(text[max(0, mention.start - 30) : mention.start]):
@@ -497,6 +502,23 @@ def find_candidates(text: str, lang: str, units: tuple[str, ...]) -> list[Candid
             )
         )
     return out
+
+
+_AGE_BEFORE = re.compile(
+    r"(?:[aâ]g[ée]e?s? de|n[’']avait que|عمرها|عمره|البالغة?|بعمر|,)\s*$", re.I
+)
+_AGE_AFTER = re.compile(r"^(?:\s*years? old|-year-old|\s*ans\b|\s*(?:عاما|عامًا|عاماً|سنة))", re.I)
+
+
+def _is_age(text: str, mention: Mention) -> bool:
+    """A number worded as someone's age ("aged 12", "12-year-old", "Maya, 12 ans")."""
+    after = text[mention.end : mention.end + 12]
+    before = text[max(0, mention.start - 20) : mention.start]
+    if re.match(r"^(?:\s*years? old|-year-old)", after, re.I) or re.search(
+        r"\baged\s*$", before, re.I
+    ):
+        return True
+    return bool(_AGE_AFTER.match(after) and _AGE_BEFORE.search(before))
 
 
 def _rank_subject(text: str, mention: Mention) -> dict[str, str]:
