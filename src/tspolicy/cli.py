@@ -322,6 +322,69 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_add_document(args: argparse.Namespace) -> int:
+    """Add a document (its sources.csv row and candidates file), or accept its candidates."""
+    from .adddoc import AcceptError, accept, add_document, describe
+
+    if args.accept:
+        if args.path or args.lang or args.id or args.force:
+            raise TspolicyError(
+                "--accept ID takes no PATH, --lang, --id or --force: run "
+                f"`tspolicy add-document --accept {args.accept}` alone"
+            )
+        try:
+            result = accept(args.accept, data_dir=args.data_dir, sources_dir=args.sources_dir)
+        except AcceptError as exc:
+            console = _console()
+            console.print(
+                _problem_table(
+                    f"{len(exc.problems)} problem(s) in the candidates: nothing was written",
+                    exc.problems,
+                    "bold red",
+                )
+            )
+            console.print("Fix them in the candidates file and run the command again.")
+            return 1
+        for message in result.messages:
+            print(message)
+        for file, ids in result.written.items():
+            print(f"{file}: added {', '.join(ids)}")
+        report = result.report
+        console = _console()
+        if report.errors:
+            console.print(
+                _problem_table(
+                    f"tspolicy validate: {len(report.errors)} problem(s) left in {report.data_dir}",
+                    report.errors,
+                    "bold red",
+                )
+            )
+            console.print(
+                "The accepted rows are in the tables: fix the problems above there, then run "
+                "`tspolicy validate`."
+            )
+            return 1
+        console.print(f"{report.data_dir}: valid.")
+        return 0
+    missing = [name for name in ("path", "lang", "id") if not getattr(args, name)]
+    if missing:
+        raise TspolicyError(
+            "add-document needs PATH, --lang and --id (missing: "
+            + ", ".join("PATH" if m == "path" else f"--{m}" for m in missing)
+            + "), or --accept ID"
+        )
+    added = add_document(
+        args.path,
+        args.lang,
+        args.id,
+        data_dir=args.data_dir,
+        sources_dir=args.sources_dir,
+        force=args.force,
+    )
+    print(describe(added))
+    return 0
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, with a usage error exiting 1 (bad input), not argparse's 2 (our bugs')."""
 
@@ -493,6 +556,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bld.set_defaults(func=cmd_build)
 
+    add = sub.add_parser(
+        "add-document",
+        help="add a document: its sources.csv row and candidate figures; --accept moves "
+        "the curated candidates into the data",
+        description="Step 1: `add-document PATH --lang L --id ID` pins the text (SHA-256), "
+        "writes its sources.csv row and data/candidates/ID.csv, one candidate per number, "
+        "number word, vague word, rank and date the text states. Step 2, after editing the "
+        "candidates: `add-document --accept ID` moves them into figures.csv, events.csv, "
+        "primary_checks.csv and left_out.csv and runs the validator. See data/README.md.",
+    )
+    add.add_argument("path", nargs="?", metavar="PATH", help="the document's text (UTF-8)")
+    add.add_argument("--lang", choices=["en", "fr", "ar"], help="the document's language")
+    add.add_argument("--id", help="its document_id, e.g. en-wire-ncmec-2024")
+    add.add_argument(
+        "--accept", metavar="ID", help="move the curated candidates of document ID into the data"
+    )
+    add.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite a candidates file that holds edits, or re-pin a changed text",
+    )
+    add.add_argument("--data-dir", help=data_help)
+    add.add_argument(
+        "--sources-dir",
+        help=f"folder of the documents' texts, where PATH is copied (default: "
+        f"${paths.SOURCES_ENV}, else {paths.DEFAULT_SOURCES_DIR})",
+    )
+    add.set_defaults(func=cmd_add_document)
+
     gal = sub.add_parser(
         "gallery",
         help="draw every chart kind in en, fr and ar (SVG, PNG) with an index page",
@@ -520,7 +612,7 @@ def _positive(text: str) -> int:
 
 
 #: The options naming an input folder, resolved to absolute paths for every command.
-PATH_OPTIONS = ("data_dir", "sources_dir", "external_dir")
+PATH_OPTIONS = ("data_dir", "sources_dir", "external_dir", "path")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -747,6 +747,12 @@ def preload(data_dir: str | Path | None = None) -> None:
     _PRELOADED[key] = _load(data_dir)
 
 
+def load_left_out(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Load ``left_out.csv``: numbers the documents state that are deliberately not figures or
+    events, each with its reason (``value`` as ``Float64``, empty for a vague word)."""
+    return _read("left_out", data_dir)
+
+
 def load_dataset(data_dir: str | Path | None = None) -> Dataset:
     """Load the dataset's tables at once."""
     if _PRELOADED:

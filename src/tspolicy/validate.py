@@ -53,7 +53,10 @@ TABLES = (
     "figures",
     "events",
     "primary_checks",
+    "left_out",
 )
+#: What the note of a document with no publication date says (data/README.md, sources.csv).
+NO_DATE = "no date"
 VERDICTS_WITH_VALUE = frozenset({"matches", "differs_in_value"})
 #: The units with rules of their own (a share lies in 0–100, a rank is a position from 1);
 #: every other unit of the vocabulary (people, cases, years, a unit added there) is a count,
@@ -600,6 +603,7 @@ def _check_curation(report: Report, tables: dict[str, _Table]) -> None:
         known = {r["origin_id"] for _, r in origins.rows()}
         for row, record in sources.rows():
             _check_translations(report, sources, row, record, documents, "title")
+            _check_undated(report, sources, row, record)
             if sources.good(row, "origin") and record["origin"] not in known:
                 _unknown(
                     report,
@@ -637,6 +641,8 @@ def _check_curation(report: Report, tables: dict[str, _Table]) -> None:
         )
     if "events" in ready:
         _check_events(report, ready["events"], documents if sources else None, texts)
+    if "left_out" in ready:
+        _check_left_out(report, ready["left_out"], documents if sources else None, texts)
     if "primary_checks" in ready:
         if "figures" in ready and "events" in ready:
             _check_primary_checks(
@@ -689,6 +695,45 @@ def _check_languages(
                 "translation); `tspolicy i18n todo` lists every pending one",
             )
         )
+
+
+def _check_undated(report: Report, table: _Table, row: int, record: dict[str, str]) -> None:
+    """A document with no publication date says so in its note, and what can be inferred."""
+    if record.get("published", "").strip() or not table.good(row, "note"):
+        return
+    if NO_DATE not in record.get("note", "").casefold():
+        report.error(
+            table.file,
+            row,
+            "note",
+            "published is empty, but note does not say that the text gives no date",
+            f"fill published with the date the text gives, or begin note with 'The text gives "
+            f"{NO_DATE}.' and say what can be inferred (e.g. 'It reports the investigation of "
+            "27 April 2023, so it dates from then or later.')",
+        )
+
+
+def _check_left_out(
+    report: Report, table: _Table, documents: dict | None, texts: dict[str, str]
+) -> None:
+    """Each number left out names a document, and that document states the number."""
+    for row, r in table.rows():
+        if not _check_document_link(report, table, row, r, documents):
+            continue
+        value = r["value"].strip()
+        doc = r["document_id"]
+        if not value or not table.good(row, "value") or doc not in texts:
+            continue
+        if not numbers.states_value(texts[doc], float(value)) and not numbers.states_value(
+            texts[doc], float(value), rank=True
+        ):
+            report.error(
+                table.file,
+                row,
+                "value",
+                f"{doc} does not state the number {value}",
+                "remove the row (the text no longer states it), or correct the value",
+            )
 
 
 def _normalize(text: str) -> str:
