@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import numbers, paths
+from . import numbers
 from .numbers import Mention
 
 #: The columns of a candidates file, in order. The tool fills ``candidate`` … ``hint`` (and
@@ -74,20 +73,20 @@ KINDS = ("figure", "event")
 
 
 def vocabulary(data_dir: str | Path | None = None) -> dict[str, tuple[str, ...]]:
-    """The controlled vocabularies candidates use: units, qualifiers, verdicts, document kinds.
+    """The controlled vocabularies candidates use: units, qualifiers, verdicts, document kinds,
+    read from the one vocabulary table (``data/vocabulary.csv``).
 
-    The one place this module reads them (today the ``enum`` constraints of
-    ``datapackage.json``: ``figures.unit``, ``figures.qualifier``,
-    ``primary_checks.verdict``, ``sources.kind``).
+    Raises
+    ------
+    tspolicy.data.DataError
+        When the package or its vocabulary table cannot be read.
     """
-    path = paths.data_dir(data_dir) / "datapackage.json"
-    descriptor = json.loads(path.read_text(encoding="utf-8"))
-    fields = {
-        (r["name"], f["name"]): f for r in descriptor["resources"] for f in r["schema"]["fields"]
-    }
+    from .data import resource_descriptor
 
     def enum(resource: str, name: str) -> tuple[str, ...]:
-        return tuple(fields[(resource, name)].get("constraints", {}).get("enum", ()))
+        fields = resource_descriptor(resource, data_dir)["schema"]["fields"]
+        field = next(f for f in fields if f["name"] == name)
+        return tuple(field.get("constraints", {}).get("enum", ()))
 
     return {
         "unit": enum("figures", "unit"),
