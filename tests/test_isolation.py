@@ -107,14 +107,27 @@ def test_a_page_leaves_nothing_to_the_next_page_on_its_worker(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_page_that_kills_its_kernel_costs_only_that_page(tmp_path):
+def test_a_page_that_kills_or_hangs_its_kernel_costs_only_that_page(tmp_path):
     folder = tmp_path / "notebooks"
     folder.mkdir()
     crash = _notebook(folder, "crash", after="import os, signal\nos.kill(os.getpid(), 9)")
-    plan = _plan(folder, [("crash", crash), ("after", _notebook(folder, "after", before=PROBE))])
-    result = build(plan_path=plan, out=tmp_path / "site", figures_dir=None, progress=False, jobs=1)
+    hang = _notebook(folder, "hang", after="import time\ntime.sleep(3600)")
+    plan = _plan(
+        folder,
+        [("crash", crash), ("hang", hang), ("after", _notebook(folder, "after", before=PROBE))],
+    )
+    result = build(
+        plan_path=plan,
+        out=tmp_path / "site",
+        figures_dir=None,
+        progress=False,
+        jobs=1,
+        cell_timeout=30,
+    )
     status = {r.job.name: (r.ok, r.error) for r in result.results}
     assert not status["crash"][0] and "DeadKernelError" in status["crash"][1], status
+    assert not status["hang"][0] and "CellTimeoutError" in status["hang"][1], status
+    assert "after 30 seconds" in status["hang"][1], status
     assert status["after"][0], status
 
 

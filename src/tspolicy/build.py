@@ -61,6 +61,9 @@ __all__ = [
     "write_page",
 ]
 
+#: Seconds a notebook cell may run, by default, before its page fails: far more than any
+#: report's cell takes (a few seconds), so only a cell that hangs reaches it.
+CELL_TIMEOUT = 600.0
 #: Where the figures go inside the site when the data are not the repository's own.
 SITE_FIGURES = "figures"
 
@@ -154,6 +157,7 @@ def build(
     progress: bool = True,
     wait: bool = True,
     fresh_kernels: bool = False,
+    cell_timeout: float | None = CELL_TIMEOUT,
 ) -> BuildReport:
     """Build what changed in the site described by the plan.
 
@@ -185,6 +189,9 @@ def build(
         Start every page's kernel as a new Python process, as papermill alone does, instead
         of forking it from a worker's pre-imported zygote (:mod:`tspolicy.kernels`); the pages
         are the same either way: this is for debugging.
+    cell_timeout
+        Seconds a notebook cell may run before its page fails (its kernel is killed, the
+        other pages build); None: no limit.
     wait
         When another build is writing ``out``: wait for it (default), or raise
         :class:`~tspolicy.output.BuildLocked`.
@@ -225,6 +232,7 @@ def build(
             progress=progress,
             started=started,
             warm=not fresh_kernels,
+            cell_timeout=cell_timeout,
         )
 
 
@@ -248,6 +256,7 @@ def _build_locked(
     progress,
     started,
     warm=True,
+    cell_timeout=None,
 ) -> BuildReport:
     """The build, once the output is checked and locked (see :func:`build`)."""
     code, environment = cache.code_hash(), cache.environment_hash()
@@ -348,6 +357,7 @@ def _build_locked(
                 jobs,
                 progress,
                 warm,
+                cell_timeout,
             )
             if todo
             else []

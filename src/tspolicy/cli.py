@@ -276,6 +276,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         wait=not args.no_wait,
         fresh_kernels=args.fresh_kernels,
+        cell_timeout=args.cell_timeout or None,
     )
     if args.explain:
         for page, reason in result.reasons.items():
@@ -395,6 +396,8 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser (papermill-style: every option has help)."""
+    from .build import CELL_TIMEOUT
+
     parser = _Parser(
         prog="tspolicy",
         description="Provenance-checked figures on online child sexual exploitation "
@@ -541,6 +544,14 @@ def build_parser() -> argparse.ArgumentParser:
         "pre-imported one (slower; the pages are the same: for debugging)",
     )
     bld.add_argument(
+        "--cell-timeout",
+        type=_seconds,
+        default=CELL_TIMEOUT,
+        metavar="SECONDS",
+        help=f"a notebook cell running longer fails its page; the other pages build "
+        f"(default {CELL_TIMEOUT:g}; 0: no limit)",
+    )
+    bld.add_argument(
         "--shard", metavar="I/N", help="build shard I of N of the pages (no index, no figures)"
     )
     bld.add_argument(
@@ -608,6 +619,17 @@ def _positive(text: str) -> int:
         number = 0
     if number < 1:
         raise argparse.ArgumentTypeError(f"{echo(text)} is not a whole number from 1")
+    return number
+
+
+def _seconds(text: str) -> float:
+    """argparse type: a number of seconds, 0 or more."""
+    try:
+        number = float(text)
+    except ValueError:
+        number = -1.0
+    if not number >= 0 or number == float("inf"):
+        raise argparse.ArgumentTypeError(f"{echo(text)} is not a number of seconds (0 or more)")
     return number
 
 

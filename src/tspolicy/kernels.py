@@ -64,6 +64,9 @@ _MAX_MESSAGE = 1 << 22
 
 #: Whether this worker's pages run on warm kernels (``tspolicy build --fresh-kernels``: no).
 warm = True
+#: Seconds a cell may run before its page fails (``tspolicy build --cell-timeout``); None: no
+#: limit. A page that hangs then costs that page only: its kernel is killed.
+cell_timeout: float | None = None
 _zygote: Zygote | None = None
 
 
@@ -219,16 +222,17 @@ def _new_id() -> str:
     return str(uuid.uuid4())
 
 
-def manager_options(data_dir: str | None = None) -> dict[str, Any]:
-    """papermill's keyword arguments (for nbclient) that run a page on a warm kernel, or
-    none for a fresh one."""
-    if not warm:
-        return {}
+def papermill_options(data_dir: str | None = None) -> dict[str, Any]:
+    """papermill's keyword arguments for this worker's kernels: the cell timeout, and the
+    kernel manager (for nbclient) that forks a warm kernel, unless kernels are fresh."""
+    options: dict[str, Any] = {"execution_timeout": cell_timeout}
+    if warm:
 
-    class Manager(WarmKernelManager):
-        preload_data_dir = data_dir
+        class Manager(WarmKernelManager):
+            preload_data_dir = data_dir
 
-    return {"kernel_manager_class": Manager}
+        options["kernel_manager_class"] = Manager
+    return options
 
 
 # --------------------------------------------------------------------------- the zygote

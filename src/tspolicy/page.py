@@ -139,7 +139,10 @@ def build_page(
                     log_output=False,
                     request_save_on_cell_execute=False,
                     cwd=str(job.notebook.parent),
-                    **kernels.manager_options(parameters.get("data_dir")),
+                    # Every cell has run and its output is in: the kernel has nothing left
+                    # to do (nbclient's graceful shutdown waits about half a second).
+                    shutdown_kernel="immediate",
+                    **kernels.papermill_options(parameters.get("data_dir")),
                 )
                 break
             except PapermillExecutionError:

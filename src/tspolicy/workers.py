@@ -32,7 +32,9 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _worker_init(parent: int, runtime_dir: str, warm: bool = True) -> None:
+def _worker_init(
+    parent: int, runtime_dir: str, warm: bool = True, cell_timeout: float | None = None
+) -> None:
     """Set up a worker: it dies with the build, and its kernels' connection files (which hold
     the kernels' keys) go into the staging folder, removed with it. With ``warm`` its pages'
     kernels are forked from a zygote (:mod:`tspolicy.kernels`), started now so that it
@@ -48,7 +50,7 @@ def _worker_init(parent: int, runtime_dir: str, warm: bool = True) -> None:
     tempfile.tempdir = runtime_dir
     # Ctrl-C reaches the whole process group: the build stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    kernels.warm = warm
+    kernels.warm, kernels.cell_timeout = warm, cell_timeout
     if warm:
         kernels.start()
 
@@ -83,7 +85,16 @@ def _workers(jobs: int | None, pages: int) -> int:
 
 
 def _pool_run(
-    todo, staging, data_dir, include_code, stamp, languages, jobs, progress, warm=True
+    todo,
+    staging,
+    data_dir,
+    include_code,
+    stamp,
+    languages,
+    jobs,
+    progress,
+    warm=True,
+    cell_timeout=None,
 ) -> list[Result]:
     from .progress import ProgressBar
 
@@ -96,7 +107,7 @@ def _pool_run(
         max_workers=workers,
         mp_context=context,
         initializer=_worker_init,
-        initargs=(os.getpid(), str(runtime), warm),
+        initargs=(os.getpid(), str(runtime), warm, cell_timeout),
     ) as pool:
         futures = [
             pool.submit(build_page, job, staging, data_dir, include_code, stamp, languages)
