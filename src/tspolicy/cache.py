@@ -82,12 +82,12 @@ def data_view(
     """Hashes of the data ``report`` reads, per table: {"figures.csv": sha256, …}.
 
     What it reads is its registry entry's ``reads`` (the registry of a notebook in
-    ``folder``: :func:`tspolicy.registry.load`); a report the registry does not know reads
-    everything. Unreadable or missing files hash as such, so they change the key rather
-    than break it.
+    ``folder``, default the repository's notebooks: :func:`tspolicy.registry.load`); a
+    report the registry does not know reads everything. Unreadable or missing files hash as
+    such, so they change the key rather than break it.
     """
     root = paths.data_dir(data_dir)
-    registry = registry_.load(folder)
+    registry = registry_.load(folder if folder is not None else paths.NOTEBOOKS_DIR)
     reads = registry.entries[report].reads if report in registry else None
     everything = reads is None or reads.everything
     metrics = set(reads.metrics) if reads is not None else set()
