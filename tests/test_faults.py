@@ -1,15 +1,18 @@
 """Fault injection: every fault a careless or hostile user can cause, through the real CLI.
 
-Each case runs ``python -m tspolicy`` in a subprocess on a scratch copy of the inputs and
-asserts what a user is owed: exit status 1 (2 is for our bugs), no traceback, a message
-naming the file, row, field or option — and, by hashing the trees before and after, that
-nothing outside ``--out`` changed and nothing under ``--out`` that the build did not write
-was deleted.
+Each case runs the command line on a scratch copy of the inputs — ``python -m tspolicy`` in
+a subprocess where the process matters (a lock, a pipe, a build's workers), else its
+``main`` in this process (:func:`cli`) — and asserts what a user is owed: exit status 1 (2
+is for our bugs), no traceback, a message naming the file, row, field or option — and, by
+hashing the trees before and after, that nothing outside ``--out`` changed and nothing under
+``--out`` that the build did not write was deleted.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -66,6 +69,38 @@ def tspolicy(
         env=env,
         timeout=timeout,
         check=False,
+    )
+
+
+def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the command line in this process: what ``python -m tspolicy`` runs (``main``), with
+    the same environment, less the interpreter's start and imports (most cases below are
+    refused before anything runs). Process-level behaviour (signals, locks, pipes, a stray
+    traceback from a library) is tested through :func:`tspolicy`."""
+    from tspolicy.cli import main
+
+    saved = {name: os.environ.get(name) for name in ("TSPOLICY_DEBUG", "COLUMNS")}
+    os.environ.pop("TSPOLICY_DEBUG", None)
+    os.environ["COLUMNS"] = "1000"
+    here = Path.cwd()
+    stdout, stderr = io.StringIO(), io.StringIO()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            try:
+                status = main(list(args))
+            except SystemExit as stop:  # argparse: --help, a usage error
+                status = stop.code if isinstance(stop.code, int) else 1
+    finally:
+        os.chdir(here)
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return subprocess.CompletedProcess(
+        ["tspolicy", *args], status, stdout.getvalue(), stderr.getvalue()
     )
 
 
@@ -141,7 +176,7 @@ def test_a_folder_that_is_not_a_site_is_refused_and_kept(tmp_path, site):
     (tmp_path / "u" / ".cache").mkdir()  # as a home folder has: not a site's cache
     (tmp_path / "u" / ".cache" / "pip.json").write_text("{}", encoding="utf-8")
     before, repo = _hashes(tmp_path), _repository()
-    _refused(tspolicy(*_build(plan, tmp_path / "u")), str(tmp_path / "u"), "not a tspolicy site")
+    _refused(cli(*_build(plan, tmp_path / "u")), str(tmp_path / "u"), "not a tspolicy site")
     assert _hashes(tmp_path) == before and _repository() == repo
 
 
@@ -159,7 +194,7 @@ def test_a_folder_that_is_not_a_site_is_refused_and_kept(tmp_path, site):
 )
 def test_outputs_that_hold_the_users_files_are_refused(out, words):
     repo = _repository()
-    _refused(tspolicy("build", "--out", out, "--quiet", cwd=paths.ROOT), "--out", words)
+    _refused(cli("build", "--out", out, "--quiet", cwd=paths.ROOT), "--out", words)
     assert _repository() == repo
 
 
@@ -354,7 +389,7 @@ def test_import_context_is_all_or_nothing(tmp_path, data_copy):
     write_rows(meta, rows)
     before = _hashes(tmp_path)
     _refused(
-        tspolicy("import-context", "--external-dir", str(external), "--data-dir", str(data_copy)),
+        cli("import-context", "--external-dir", str(external), "--data-dir", str(data_copy)),
         meta.name,
         "row 6",
         "content_actioned",
@@ -379,13 +414,13 @@ def test_import_context_is_all_or_nothing(tmp_path, data_copy):
 def test_bad_plan_entries_exit_1_and_write_nothing(tmp_path, entry, words):
     plan = _plan(tmp_path / "plan", [entry])
     before = _hashes(tmp_path)
-    _refused(tspolicy(*_build(plan, tmp_path / "out")), str(plan), *words)
+    _refused(cli(*_build(plan, tmp_path / "out")), str(plan), *words)
     assert _hashes(tmp_path) == before and not (tmp_path / "out").exists()
 
 
 def test_a_scalar_languages_entry_is_refused(tmp_path):
     plan = _plan(tmp_path / "plan", [TIMELINE], languages="en")
-    _refused(tspolicy(*_build(plan, tmp_path / "out")), "'languages' must be a list", "[en")
+    _refused(cli(*_build(plan, tmp_path / "out")), "'languages' must be a list", "[en")
 
 
 def test_a_data_package_path_outside_the_data_folder_is_refused_everywhere(tmp_path, data_copy):
@@ -401,7 +436,7 @@ def test_a_data_package_path_outside_the_data_folder_is_refused_everywhere(tmp_p
         ["corroborate", "--data-dir", str(data_copy)],
         [*_build(plan, tmp_path / "out"), "--data-dir", str(data_copy)],
     ):
-        _refused(tspolicy(*args), "resource 'figures'", "outside the data folder")
+        _refused(cli(*args), "resource 'figures'", "outside the data folder")
 
 
 # --------------------------------------------------------------------------- bad values
@@ -446,7 +481,7 @@ def test_every_command_rejects_a_bad_value_with_the_same_message(
         tmp_path / "plan", [{"name": "sources", "report": "sources", "notebook": "s.ipynb"}]
     )
     shutil.copy(paths.NOTEBOOKS_DIR / NOTEBOOKS["sources"], plan.parent / "s.ipynb")
-    json_result = tspolicy("validate", "--data-dir", str(data_copy), "--format", "json")
+    json_result = cli("validate", "--data-dir", str(data_copy), "--format", "json")
     assert json_result.returncode == 1, json_result.stderr
     problems = json.loads(json_result.stdout)["errors"]
     mine = [p for p in problems if p["row"] == row and p["field"] == column]
@@ -460,7 +495,7 @@ def test_every_command_rejects_a_bad_value_with_the_same_message(
     if table == "figures":  # what corroborate reads
         commands.append(["corroborate", "--data-dir", str(data_copy)])
     for args in commands:
-        text = _refused(tspolicy(*args), f"{table}.csv", f"row {row}", column)
+        text = _refused(cli(*args), f"{table}.csv", f"row {row}", column)
         assert message.split(":")[0][:40] in text, text
 
 
@@ -478,7 +513,7 @@ def test_a_future_year_or_quarter_in_the_context_tables_is_refused_everywhere(
     rows = read_rows(path)
     rows[1][rows[0].index(column)] = value
     write_rows(path, rows)
-    result = tspolicy("validate", "--data-dir", str(data_copy), "--format", "json")
+    result = cli("validate", "--data-dir", str(data_copy), "--format", "json")
     assert result.returncode == 1, result.stderr
     (problem,) = [
         p
@@ -496,7 +531,8 @@ def test_a_future_year_or_quarter_in_the_context_tables_is_refused_everywhere(
         plan = _plan(tmp_path / "plan", [entry])
         commands.append([*_build(plan, tmp_path / "out"), "--data-dir", str(data_copy)])
     for args in commands:
-        _refused(tspolicy(*args), f"{file}.csv, row 2, field {column}", problem["problem"])
+        _refused(cli(*args), f"{file}.csv, row 2, field {column}", problem["problem"])
+    assert not (tmp_path / "gallery").exists(), "refused before any chart is written"
 
 
 # --------------------------------------------------------------------------- files
@@ -529,12 +565,12 @@ def _corrupt(path: Path, how: str) -> None:
 def test_unreadable_files_are_named_alike_by_validate_and_build(tmp_path, data_copy, how, words):
     _corrupt(data_copy / "metrics.csv", how)
     plan = _plan(tmp_path / "plan", [TIMELINE])
-    result = tspolicy("validate", "--data-dir", str(data_copy), "--format", "json")
+    result = cli("validate", "--data-dir", str(data_copy), "--format", "json")
     assert result.returncode == 1
     (problem,) = [p for p in json.loads(result.stdout)["errors"] if p["file"] == "metrics.csv"]
     where = problem["file"] + (f", row {problem['row']}" if problem["row"] else "")
     text = f"{where}: {problem['problem']}; {problem['fix']}"
-    build = _refused(tspolicy(*_build(plan, tmp_path / "out"), "--data-dir", str(data_copy)), text)
+    build = _refused(cli(*_build(plan, tmp_path / "out"), "--data-dir", str(data_copy)), text)
     for said in (text, build):
         assert all(word in said for word in words) and "WINDOWS-1252" not in said, said
 
@@ -551,11 +587,11 @@ def test_a_suggested_fix_names_the_file_given_not_the_repositorys(tmp_path, data
     else:
         path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252", errors="replace"))
     # Relative to where the command runs: the fix must still name the file given.
-    result = tspolicy("validate", "--data-dir", "data", "--format", "json", cwd=tmp_path)
+    result = cli("validate", "--data-dir", "data", "--format", "json", cwd=tmp_path)
     (problem,) = [p for p in json.loads(result.stdout)["errors"] if p["file"] == "metrics.csv"]
     assert str(path) in problem["fix"] and " data/metrics.csv" not in problem["fix"], problem
     plan = _plan(tmp_path / "plan", [TINY])
-    build = _refused(tspolicy(*_build(plan, tmp_path / "out"), "--data-dir", "data", cwd=tmp_path))
+    build = _refused(cli(*_build(plan, tmp_path / "out"), "--data-dir", "data", cwd=tmp_path))
     assert problem["fix"] in build
 
 
@@ -579,7 +615,7 @@ def test_a_relative_data_dir_reaches_the_notebooks(tmp_path, data_copy):
 )
 def test_bad_options_exit_1_with_the_valid_choices(tmp_path, site, args, words):
     plan, _ = site
-    _refused(tspolicy(*_build(plan, tmp_path / "out"), *args), *words)
+    _refused(cli(*_build(plan, tmp_path / "out"), *args), *words)
 
 
 def test_jobs_is_capped_at_the_cpus(tmp_path, site):
@@ -600,10 +636,10 @@ def test_jobs_is_capped_at_the_cpus(tmp_path, site):
 def test_a_file_as_output_and_as_failed_folder_are_refused(tmp_path, site):
     plan, _ = site
     (tmp_path / "page.html").write_text("mine", encoding="utf-8")
-    _refused(tspolicy(*_build(plan, tmp_path / "page.html")), "is a file")
+    _refused(cli(*_build(plan, tmp_path / "page.html")), "is a file")
     (tmp_path / "out.failed").mkdir()
     (tmp_path / "out.failed" / "mine.txt").write_text("mine", encoding="utf-8")
-    _refused(tspolicy(*_build(plan, tmp_path / "out")), "out.failed", "not a tspolicy site")
+    _refused(cli(*_build(plan, tmp_path / "out")), "out.failed", "not a tspolicy site")
     assert (tmp_path / "out.failed" / "mine.txt").read_text(encoding="utf-8") == "mine"
 
 
@@ -619,7 +655,7 @@ def test_a_long_bad_value_is_not_echoed_whole(tmp_path):
             }
         ],
     )
-    text = _refused(tspolicy(*_build(plan, tmp_path / "out")), "highlight", "100,002 characters")
+    text = _refused(cli(*_build(plan, tmp_path / "out")), "highlight", "100,002 characters")
     assert len(text) < 2_000
 
 
@@ -635,7 +671,7 @@ def test_a_fractional_year_is_refused_before_anything_runs(tmp_path):
             }
         ],
     )
-    _refused(tspolicy(*_build(plan, tmp_path / "out")), "'year' = 2020.0 is not a whole number")
+    _refused(cli(*_build(plan, tmp_path / "out")), "'year' = 2020.0 is not a whole number")
 
 
 # --------------------------------------------------------------------------- the file system
@@ -814,15 +850,15 @@ def test_gallery_never_writes_over_a_users_folder(tmp_path):
     mine = tmp_path / "g"
     mine.mkdir()
     (mine / "index.html").write_text("my homepage", encoding="utf-8")
-    _refused(tspolicy("gallery", "--out", str(mine)), str(mine), "not a tspolicy site")
+    _refused(cli("gallery", "--out", str(mine)), str(mine), "not a tspolicy site")
     assert (mine / "index.html").read_text(encoding="utf-8") == "my homepage"
-    _refused(tspolicy("gallery", "--out", "/"), "file-system root")
+    _refused(cli("gallery", "--out", "/"), "file-system root")
 
 
 def test_an_output_below_a_file_is_refused(tmp_path, site):
     plan, _ = site
     (tmp_path / "afile").write_text("x", encoding="utf-8")
-    _refused(tspolicy(*_build(plan, tmp_path / "afile" / "sub")), "afile is a file")
+    _refused(cli(*_build(plan, tmp_path / "afile" / "sub")), "afile is a file")
 
 
 @requires_external
@@ -850,10 +886,10 @@ def test_import_context_checks_every_cell_before_writing(tmp_path, data_copy, fi
     write_rows(external / file, rows)
     before = _hashes(tmp_path)
     args = ("import-context", "--external-dir", str(external), "--data-dir", str(data_copy))
-    _refused(tspolicy(*args), file, *words)
+    _refused(cli(*args), file, *words)
     assert _hashes(tmp_path) == before
     typo = tmp_path / "no-such-data"
-    _refused(tspolicy("import-context", "--data-dir", str(typo)), "not a data folder")
+    _refused(cli("import-context", "--data-dir", str(typo)), "not a data folder")
     assert not typo.exists()
 
 
@@ -869,9 +905,9 @@ def test_import_context_checks_every_cell_before_writing(tmp_path, data_copy, fi
 )
 def test_plan_structures_that_crashed(tmp_path, top, entry, words):
     plan = _plan(tmp_path / "plan", [entry], **top)
-    _refused(tspolicy(*_build(plan, tmp_path / "out")), *words)
+    _refused(cli(*_build(plan, tmp_path / "out")), *words)
     empty = _plan(tmp_path / "empty", [])
-    _refused(tspolicy(*_build(empty, tmp_path / "out")), "'reports' is empty")
+    _refused(cli(*_build(empty, tmp_path / "out")), "'reports' is empty")
 
 
 @pytest.mark.parametrize(
@@ -893,7 +929,7 @@ def test_a_broken_descriptor_is_named_by_every_command(data_copy, breakage):
         value["constraints"]["minimum"] = "zero"
     path.write_text(json.dumps(package), encoding="utf-8")
     for command in ("validate", "corroborate"):
-        _refused(tspolicy(command, "--data-dir", str(data_copy)), "datapackage.json")
+        _refused(cli(command, "--data-dir", str(data_copy)), "datapackage.json")
 
 
 @pytest.mark.parametrize(
@@ -908,12 +944,12 @@ def test_values_python_reads_but_the_data_does_not_are_refused(data_copy, table,
     row_id = read_rows(data_copy / f"{table}.csv")[1][0]
     _set(data_copy, table, row_id, column, value)
     for command in ("validate", "gallery" if table == "sources" else "corroborate"):
-        _refused(tspolicy(command, "--data-dir", str(data_copy)), f"{table}.csv", column)
+        _refused(cli(command, "--data-dir", str(data_copy)), f"{table}.csv", column)
 
 
 def test_a_huge_only_name_is_not_echoed(tmp_path, site):
     plan, _ = site
-    text = _refused(tspolicy(*_build(plan, tmp_path / "out"), "--only", "x" * 100_000))
+    text = _refused(cli(*_build(plan, tmp_path / "out"), "--only", "x" * 100_000))
     assert len(text) < 2_000
 
 
@@ -945,4 +981,4 @@ def test_ncmec_year_is_checked_against_the_data_in_use(tmp_path, data_copy):
     }
     plan = _plan(tmp_path / "plan", [entry])
     args = (*_build(plan, tmp_path / "out"), "--data-dir", str(data_copy))
-    _refused(tspolicy(*args), "'ncmec_year' = 2022 is not allowed")
+    _refused(cli(*args), "'ncmec_year' = 2022 is not allowed")

@@ -41,9 +41,22 @@ def _build(project, out: Path, **options):
     return result
 
 
-def _check_against_fresh(project, out: Path) -> None:
+def _check_against_fresh(project, out: Path, result) -> None:
+    """The incremental site is what a fresh build of the changed inputs writes.
+
+    The pages the build ran again are fresh by construction; the ones it kept as "up to
+    date" are run again here, on the changed inputs (with the index, the keys and the site
+    key), in a copy of the site: any page the cache kept although its inputs changed, and
+    any stale file beside the pages, shows as a difference.
+    """
+    kept = sorted(
+        {key.split("/", 1)[1] for key, why in result.reasons.items() if why == "up to date"}
+    )
+    assert kept, "some pages did not depend on the change"
     fresh = project["tmp"] / "fresh"
-    _build(project, fresh)
+    shutil.copytree(out, fresh)
+    again = _build(project, fresh, force=True, only=kept)
+    assert sorted(again.rebuilt) == sorted(f"en/{name}" for name in kept)
     assert _tree(out) == _tree(fresh), "the incremental site equals a fresh build"
 
 
@@ -134,7 +147,7 @@ def test_one_figure_rebuilds_only_the_pages_reading_it(project):
     assert sorted(result.rebuilt) == ["en/enforcement", "en/overview", "en/sources"]
     assert result.reasons["en/enforcement"] == "rebuilt: data changed (figures.csv)"
     assert result.reasons["en/platform_shares"] == "up to date"
-    _check_against_fresh(project, out)
+    _check_against_fresh(project, out, result)
 
 
 def test_a_context_series_rebuilds_the_pages_showing_it(project):
@@ -155,7 +168,7 @@ def test_an_event_rebuilds_the_timeline(project):
     assert sorted(_build(project, out).rebuilt) == ["en/overview", "en/sources", "en/timeline"]
 
 
-def test_a_notebook_change_rebuilds_its_page(project):
+def test_a_notebook_change_rebuilds_its_page(project, base):
     out = project["tmp"] / "site"
     path = project["plan"].parent / NOTEBOOKS["timeline"]
     nb = nbformat.read(path, as_version=4)
@@ -166,7 +179,12 @@ def test_a_notebook_change_rebuilds_its_page(project):
         result.rebuilt == ["en/timeline"]
         and result.reasons["en/timeline"] == "rebuilt: notebook changed"
     )
-    _check_against_fresh(project, out)
+    # A notebook is read by its page only: the rest of the site is the base's, byte for byte.
+    before, after = _tree(base / "site"), _tree(out)
+    assert after.keys() == before.keys()
+    changed = sorted(name for name in before if before[name] != after[name])
+    assert changed == [".cache/en/timeline.json", "en/timeline.html", "en/timeline.ipynb"]
+    assert len(after["en/timeline.html"]) > len(before["en/timeline.html"]), "the new cell shows"
 
 
 def test_a_parameter_change_rebuilds_its_page(project):
@@ -271,16 +289,31 @@ def test_bad_shard(text):
 
 
 def test_sharded_builds_merge_into_the_full_site(project, base):
+    """Two shards of a two-report plan, built apart and copied together, are the full site:
+    each page as the base site has it (a page does not depend on the others in the plan)."""
+    plan = yaml.safe_load(project["plan"].read_text(encoding="utf-8"))
+    plan["reports"] = [e for e in plan["reports"] if e["name"] in {"timeline", "platform_shares"}]
+    project["plan"].write_text(yaml.safe_dump(plan), encoding="utf-8")
     shards = []
     for i in (1, 2):
         out = project["tmp"] / f"shard-{i}"  # fresh folders: each shard builds its pages
         result = _build(project, out, shard=(i, 2))
         assert not (out / "index.html").exists()
+        assert len(result.rebuilt) == 1, result.rebuilt
         shards.append((out, result.rebuilt))
-    assert sorted(shards[0][1] + shards[1][1]) == sorted(f"en/{n}" for n in NOTEBOOKS)
+    assert sorted(shards[0][1] + shards[1][1]) == ["en/platform_shares", "en/timeline"]
     merged = project["tmp"] / "merged"
     for out, _ in shards:
         shutil.copytree(out, merged, dirs_exist_ok=True)
     final = _build(project, merged)
     assert final.rebuilt == [] and (merged / "index.html").is_file()
-    assert _tree(merged) == _tree(base / "site"), "the merged shards equal the full build"
+    whole, built = _tree(base / "site"), _tree(merged)
+    pages = {
+        f"{folder}en/{name}.{ext}"
+        for name in ("timeline", "platform_shares")
+        for folder, ext in (("", "html"), ("", "ipynb"), (".cache/", "json"))
+    }
+    assert pages <= built.keys()
+    assert {name: built[name] for name in pages} == {name: whole[name] for name in pages}
+    index = built["index.html"].decode()
+    assert "en/timeline.html" in index and "en/sources.html" not in index

@@ -1587,10 +1587,14 @@ def gallery(
     owned = output.owned_files(directory) if directory.is_dir() else set()
     written: list[Path] = []
     rows = []
+    # Every chart first: bad data is refused before any file is written.
+    made = {
+        (kind, lang): make(kind, lang=lang, data_dir=data_dir) for kind in KINDS for lang in langs
+    }
     for kind in KINDS:
         cells = []
         for lang in langs:
-            chart = make(kind, lang=lang, data_dir=data_dir)
+            chart = made[kind, lang]
             svg, png = save(chart, directory)
             written += [svg, png]
             sizes = chart.sizes()
