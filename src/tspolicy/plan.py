@@ -223,11 +223,12 @@ def validate_plan(plan: Plan, data_dir: str | Path | None = None) -> None:
     from .parameters import ParameterError, check
     from .registry import load, validate
 
+    dataset = load_dataset(data_dir)
+    # The registry first: a bad chart there is its entry's fault, not the plan's figures'.
+    reports = validate(load(plan.path.parent), dataset)
     bad = [kind for kind in plan.figures if kind not in KINDS]
     if bad:
         raise PlanError(f"{plan.path}: figure '{bad[0]}' is not one of {', '.join(KINDS)}")
-    dataset = load_dataset(data_dir)
-    reports = validate(load(plan.path.parent), dataset)
     for i, entry in enumerate(plan.entries, start=1):
         given = {**entry["parameters"], "data_dir": str(data_dir) if data_dir else None}
         try:
