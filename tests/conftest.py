@@ -109,7 +109,7 @@ def shared(request: pytest.FixtureRequest, what: str, make: Callable[[], T]) -> 
             raise
     ok, value = made[what]
     if not ok:
-        pytest.fail(f"{what} failed to build: see the error of {value}", pytrace=False)
+        pytest.fail(f"{what} failed: see the error of {value}", pytrace=False)
     return value
 
 
@@ -191,12 +191,18 @@ FLAGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """One headless chromium for every browser test of the session."""
-    from playwright.sync_api import sync_playwright
+@pytest.fixture
+def browser(request):
+    """One headless chromium for every browser test of the session (see :func:`shared`: a
+    browser that does not start is one error, not one per test)."""
 
-    with sync_playwright() as playwright:
+    def make():
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        request.config.add_cleanup(playwright.stop)  # run last: cleanups run in reverse
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield instance
-        instance.close()
+        request.config.add_cleanup(instance.close)
+        return instance
+
+    return shared(request, "the browser", make)
