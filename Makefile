@@ -24,8 +24,8 @@ venv: $(STAMP) ## Create .venv and install the locked dependencies (make does th
 reports: $(STAMP) ## Build every report: reports/<lang>/*.html, reports/index.html, figures/
 	$(BIN)/tspolicy build
 
-test: $(STAMP) ## Run every test (pytest)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+test: $(STAMP) ## Run every test (pytest; the 25 slowest are listed at the end)
+	$(BIN)/python -m pytest --durations=25 $(PYTEST_ARGS)
 
 test-fast: $(STAMP) ## Run the fast tests only, for the edit loop (no site build, browser or kernel)
 	$(BIN)/python -m pytest -m "not slow" -q $(PYTEST_ARGS)

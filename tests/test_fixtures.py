@@ -35,7 +35,7 @@ def test_a_shared_build_that_fails_is_one_error_naming_its_cause(pytester):
     result.assert_outcomes(passed=1, errors=5)
     text = result.stdout.str()
     assert text.count("E       RuntimeError: kernel did not start in time") == 1, text
-    pointer = "the test site failed to build: see the error of test_suite.py::test_page[0]"
+    pointer = "the test site failed: see the error of test_suite.py::test_page[0]"
     assert text.count(pointer) == 4, text
 
 
