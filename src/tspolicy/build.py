@@ -279,11 +279,12 @@ def validate_plan(plan: Plan, data_dir: str | Path | None = None) -> None:
     from .parameters import ParameterError, check
     from .registry import load, validate
 
+    reports = validate(load(plan.path.parent))  # what entries name: charts, topics, series
     bad = [kind for kind in plan.figures if kind not in KINDS]
     if bad:
         raise PlanError(f"{plan.path}: figure '{bad[0]}' is not one of {', '.join(KINDS)}")
     dataset = load_dataset(data_dir)
-    reports = validate(load(plan.path.parent), dataset)
+    validate(reports, dataset)  # and the metrics they read
     for i, entry in enumerate(plan.entries, start=1):
         given = {**entry["parameters"], "data_dir": str(data_dir) if data_dir else None}
         try:
