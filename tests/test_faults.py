@@ -802,7 +802,7 @@ def test_a_named_pipe_in_the_site_is_left_alone(tmp_path, site):
     shutil.copytree(built, out)
     os.mkfifo(out / "pipe")
     _refresh(out)
-    result = tspolicy(*_build(plan, out), timeout=60)  # reading the pipe would hang
+    result = tspolicy(*_build(plan, out), timeout=240)  # reading the pipe would hang
     assert result.returncode == 0, result.stderr
     assert f"{out / 'pipe'} is not a regular file" in result.stderr
     assert stat.S_ISFIFO((out / "pipe").lstat().st_mode), "kept, in the new site"
