@@ -2,9 +2,9 @@
 
 For each factor (default 1, 5, 20), generates a plan with k times the report entries and a
 dataset with k times the documents, figures and events (benchmarks/generate_scale.py),
-builds it cold, and prints wall time, time per page and the peak memory of the largest
-process. Linear growth shows as a constant time per page; flat memory as a constant peak.
-Usage::
+builds it cold, and prints wall time, time per page and the peak memory of all the build's
+processes together (PSS). Linear growth shows as a constant time per page; flat memory as a
+constant peak. Usage::
 
     python benchmarks/scale_bench.py [--factors 1 5 20] [--lang en] [--jobs N]
 """
