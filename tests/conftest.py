@@ -154,9 +154,10 @@ SLOW_MODULES = frozenset(
         "test_explore",
     }
 )
-#: Tests elsewhere that start a kernel or papermill.
+#: Tests elsewhere that start a kernel or papermill, or draw every chart (the gallery).
 SLOW_TESTS = frozenset(
     {
+        "test_gallery",
         "test_help_notebook_documents_every_parameter",
         "test_papermill_cli_runs_a_notebook_in_french",
         "test_notebook_rejects_bad_parameters",
