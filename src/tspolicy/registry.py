@@ -109,7 +109,7 @@ class Registry:
     entries: dict[str, Entry]
 
     def __contains__(self, name: object) -> bool:
-        return name in self.entries
+        return isinstance(name, str) and name in self.entries
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.entries)
