@@ -53,6 +53,7 @@ PRELOAD = (
     "tspolicy.narrative",
     "tspolicy.evidence",
     "tspolicy.figurehtml",
+    "papermill.inspection",  # report.start reads the notebook's parameters cell with it
     "IPython",
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
