@@ -499,6 +499,17 @@ def test_left_out_file_is_csv_as_the_dataset_writes_it():
     assert rows[0] == ["left_out_id", "document_id", "value", "unit", "reason"]
 
 
+@pytest.mark.parametrize("text", ["up from 2,100 in 2024", "up from 300 in 2024"])
+def test_a_number_in_a_year_is_no_ratio(text):
+    """ "1 in 5" is a share; "2,100 in 2024" is a number and a year (it was read as 103.75%)."""
+    found = _found(text, "en")
+    assert [(f[0], f[1]) for f in found] == [
+        ("figure", text.split()[2].replace(",", "")),
+        ("event", "2024"),
+    ]
+    assert all(f[2] != "percent" for f in found)
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
