@@ -230,8 +230,14 @@ def test_i18n_todo_lists_what_is_pending(data_copy, capsys):
     add_english_only(data_copy)
     assert main(["i18n", "todo", "--data-dir", str(data_copy), "--format", "json"]) == 0
     todo = json.loads(capsys.readouterr().out)
-    label = next(p for p in todo if p["column"] == "label_fr")
-    assert label["key"] == "interviews_reported" and label["written"] == {"en": LABEL}
+    label = next(
+        p
+        for p in todo
+        if p["column"] == "label_fr"
+        and p["file"] == "metrics.csv"
+        and p["key"] == "interviews_reported"
+    )
+    assert label["written"] == {"en": LABEL}
     assert {p["lang"] for p in todo} == {"fr", "ar"}
     before_ar = {p for p in pending_cells() if p[2].endswith("_ar")}
     assert main(["i18n", "todo", "--data-dir", str(data_copy), "--lang", "ar"]) == 0
