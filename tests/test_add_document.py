@@ -611,6 +611,16 @@ def test_a_sources_folder_that_cannot_be_written_is_one_message(tmp_path, data_c
     assert f"cannot copy {story.name}" in err and "--sources-dir" in err, err
     assert (data_copy / "sources.csv").read_bytes() == sources, "nothing written"
     assert not (data_copy / "candidates" / "en-wire-example.csv").exists()
+    readonly = tmp_path / "read-only"  # as ../shared/sources: r-x for everyone (root too)
+    readonly.mkdir()
+    readonly.chmod(0o555)
+    try:
+        code = main([*args, "--data-dir", str(data_copy), "--sources-dir", str(readonly)])
+        assert code == 1 and f"cannot copy {story.name}" in capsys.readouterr().err
+        assert not any(readonly.iterdir())
+    finally:
+        readonly.chmod(0o755)
+    assert (data_copy / "sources.csv").read_bytes() == sources, "nothing written"
 
 
 @pytest.mark.parametrize(

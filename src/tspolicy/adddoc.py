@@ -221,7 +221,14 @@ def _check_writable(texts: Path, name: str, reason: str | None = None) -> None:
     folder = texts
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent  # created by the copy: its nearest existing parent must be writable
-    if reason is None and folder.is_dir() and os.access(folder, os.W_OK | os.X_OK):
+    # A folder nobody may write (r-x: ../shared/sources) is read-only even to root, whom
+    # os.access lets write anywhere.
+    if (
+        reason is None
+        and folder.is_dir()
+        and folder.stat().st_mode & 0o222
+        and os.access(folder, os.W_OK | os.X_OK)
+    ):
         return
     raise TspolicyError(
         f"{texts}: cannot copy {name} there ({reason or 'not a writable folder'}; the default "
