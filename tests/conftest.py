@@ -64,6 +64,17 @@ def write_rows(path: Path, rows: list[list[str]]) -> None:
         csv.writer(handle, lineterminator="\n").writerows(rows)
 
 
+def pending_cells(data_dir: Path | None = None) -> set[tuple[str, str, str]]:
+    """The data's pending translations, as (file, row id, column).
+
+    A contributor may add texts in one language (their translations stay pending until a
+    reader writes them): tests compare with this set rather than assume nothing is pending.
+    """
+    from tspolicy.validate import validate
+
+    return {(p.file, p.key, p.column) for p in validate(data_dir).pending}
+
+
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     """A scratch copy of data/ that a test may break."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -56,13 +57,32 @@ def write_candidates(path: Path, rows: list[dict[str, str]]) -> None:
 
 @pytest.fixture
 def scratch(tmp_path: Path, data_copy: Path) -> tuple[Path, Path]:
-    """A scratch data folder and a sources folder holding the shipped texts."""
+    """A scratch data folder and a sources folder of its own holding the data's texts (a
+    test adds its texts there, never to the real sources folder)."""
     texts = tmp_path / "sources"
     texts.mkdir()
     if paths.sources_dir().is_dir():
-        for path in paths.sources_dir().glob("*.txt"):
-            shutil.copy(path, texts / path.name)
+        for name in load_sources(data_copy)["file"]:
+            if (paths.sources_dir() / name).is_file():
+                shutil.copy(paths.sources_dir() / name, texts / name)
     return data_copy, texts
+
+
+def write_story(folder: Path, data: Path, text: str = ENGLISH) -> Path:
+    """The test's text, in ``folder``, named as no text of the data is (a contributor may
+    have added a story.txt)."""
+    taken = set(load_sources(data)["file"])
+    name = next(n for i in range(100) if (n := f"story{i or ''}.txt") not in taken)
+    story = folder / name
+    story.write_text(text, encoding="utf-8")
+    return story
+
+
+def next_ids(ids: list[str], prefix: str, n: int) -> list[str]:
+    """The ``n`` ids after the data's last (``F039``…): what accept is to write."""
+    numbers = [i[len(prefix) :] for i in ids if i.startswith(prefix) and i[len(prefix) :].isdigit()]
+    last, width = max(int(x) for x in numbers), max(len(x) for x in numbers)
+    return [f"{prefix}{last + k:0{width}d}" for k in range(1, n + 1)]
 
 
 # -- measured on the shipped documents -------------------------------------------------
@@ -315,11 +335,22 @@ def _curate(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     return rows
 
 
+def fill_source_row(data: Path) -> None:
+    """What the curator writes in the new document's sources.csv row."""
+    rows = read_rows(data / "sources.csv")
+    header, last = rows[0], rows[-1]
+    last[header.index("outlet")] = "Invented wire service"
+    last[header.index("kind")] = "wire story"
+    last[header.index("published")] = "2025-03-03"
+    last[header.index("covers")] = "The invented network's figures"
+    last[header.index("origin")] = "ijm-philippines"
+    write_rows(data / "sources.csv", rows)
+
+
 @requires_sources
 def test_accept_moves_the_curated_candidates_into_the_data(scratch, tmp_path, capsys):
     data, texts = scratch
-    story = tmp_path / "story.txt"
-    story.write_text(ENGLISH, encoding="utf-8")
+    story = write_story(tmp_path, data)
     before = {name: read_rows(data / f"{name}.csv") for name in ("figures", "events", "left_out")}
     assert (
         main(
@@ -340,28 +371,21 @@ def test_accept_moves_the_curated_candidates_into_the_data(scratch, tmp_path, ca
     )
     out = capsys.readouterr().out
     assert "outlet" in out and "origin" in out, "what the tool cannot know is named"
-    assert (texts / "story.txt").read_bytes() == story.read_bytes()
+    assert (texts / story.name).read_bytes() == story.read_bytes()
     file = data / "candidates" / "en-wire-example.csv"
     write_candidates(file, _curate(rows_of(file)))
-    # The curator fills the sources row.
-    rows = read_rows(data / "sources.csv")
-    header, last = rows[0], rows[-1]
-    last[header.index("outlet")] = "Invented wire service"
-    last[header.index("kind")] = "wire story"
-    last[header.index("published")] = "2025-03-03"
-    last[header.index("covers")] = "The invented network's figures"
-    last[header.index("origin")] = "ijm-philippines"
-    write_rows(data / "sources.csv", rows)
+    fill_source_row(data)
 
     result = accept("en-wire-example", data_dir=data, sources_dir=texts)
     figures = read_rows(data / "figures.csv")
     new = figures[len(before["figures"]) :]
-    assert [r[0] for r in new] == ["F039", "F040", "F041", "F042"]
+    ids = {name: [r[0] for r in rows[1:]] for name, rows in before.items()}
+    assert [r[0] for r in new] == next_ids(ids["figures"], "F", 4)
     assert {r[4] for r in new} == {"12500", "4200", "85", "36200000"}
     events = read_rows(data / "events.csv")
-    assert [r[0] for r in events[len(before["events"]) :]] == ["E010"]
+    assert [r[0] for r in events[len(before["events"]) :]] == next_ids(ids["events"], "E", 1)
     left = read_rows(data / "left_out.csv")[len(before["left_out"]) :]
-    assert left and left[0][0] == "L006"
+    assert left and left[0][0] == next_ids(ids["left_out"], "L", 1)[0]
     assert all(r[-1] == "test: not a figure of this test" for r in left)
     checks = {r[0]: r for r in read_rows(data / "primary_checks.csv")}
     assert checks["content_reported|Example Child Safety Network|2024"][8] == "unverified"
@@ -377,8 +401,7 @@ def test_accept_moves_the_curated_candidates_into_the_data(scratch, tmp_path, ca
 @requires_sources
 def test_accept_names_each_bad_input_and_writes_nothing(scratch, tmp_path, capsys):
     data, texts = scratch
-    story = tmp_path / "story.txt"
-    story.write_text(ENGLISH, encoding="utf-8")
+    story = write_story(tmp_path, data)
     add_document(story, "en", "en-wire-example", data_dir=data, sources_dir=texts)
     file = data / "candidates" / "en-wire-example.csv"
     rows = _curate(rows_of(file))
@@ -476,6 +499,17 @@ def test_left_out_file_is_csv_as_the_dataset_writes_it():
     assert rows[0] == ["left_out_id", "document_id", "value", "unit", "reason"]
 
 
+@pytest.mark.parametrize("text", ["up from 2,100 in 2024", "up from 300 in 2024"])
+def test_a_number_in_a_year_is_no_ratio(text):
+    """ "1 in 5" is a share; "2,100 in 2024" is a number and a year (it was read as 103.75%)."""
+    found = _found(text, "en")
+    assert [(f[0], f[1]) for f in found] == [
+        ("figure", text.split()[2].replace(",", "")),
+        ("event", "2024"),
+    ]
+    assert all(f[2] != "percent" for f in found)
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -499,8 +533,16 @@ def test_english_wordings(text, expected):
 def test_a_second_add_document_waits_for_none_and_says_why(tmp_path, data_copy, capsys):
     from tspolicy.adddoc import _locked
 
+    def written(data: Path) -> dict[str, bytes | None]:
+        """Every file and folder of the data (a folder: None)."""
+        return {
+            str(p.relative_to(data)): p.read_bytes() if p.is_file() else None
+            for p in data.rglob("*")
+        }
+
     story = tmp_path / "s.txt"
     story.write_text(ENGLISH, encoding="utf-8")
+    before = written(data_copy)
     with _locked(data_copy):
         assert (
             main(
@@ -520,15 +562,14 @@ def test_a_second_add_document_waits_for_none_and_says_why(tmp_path, data_copy, 
             == 1
         )
     assert "another add-document" in capsys.readouterr().err
-    assert not (data_copy / "candidates").exists(), "nothing written"
+    assert written(data_copy) == before, "nothing written"
 
 
 @requires_sources
-def test_accept_reads_a_spreadsheets_csv(scratch, tmp_path):
+def test_accept_reads_a_spreadsheets_csv(scratch, tmp_path, capsys):
     """A spreadsheet's BOM and CRLF are fine; semicolons are named, not guessed."""
     data, texts = scratch
-    story = tmp_path / "story.txt"
-    story.write_text(ENGLISH, encoding="utf-8")
+    story = write_story(tmp_path, data)
     add_document(story, "en", "en-wire-example", data_dir=data, sources_dir=texts)
     file = data / "candidates" / "en-wire-example.csv"
     rows = _curate(rows_of(file))
@@ -538,8 +579,48 @@ def test_accept_reads_a_spreadsheets_csv(scratch, tmp_path):
         accept("en-wire-example", data_dir=data, sources_dir=texts)
     assert "semicolons" in error.value.problems[0].problem
     file.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
-    result = accept("en-wire-example", data_dir=data, sources_dir=texts)
-    assert len(result.written["figures.csv"]) == 4
+    fill_source_row(data)
+    others = sorted(p.name for p in file.parent.iterdir() if p != file)  # a contributor's
+    before = len(validate(data, texts).warnings)
+    args = ["add-document", "--accept", "en-wire-example"]
+    code = main([*args, "--data-dir", str(data), "--sources-dir", str(texts)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert len(re.search(r"figures\.csv: added (.*)", out)[1].split(", ")) == 4
+    # Valid, with the English-only wordings' translations pending: counted, and where to look.
+    warnings = len(validate(data, texts).warnings)
+    assert warnings > before
+    assert f"valid, with {warnings} translation(s) pending" in " ".join(out.split())
+    assert "tspolicy i18n todo" in out
+    # No empty candidates folder is left (a second add-document would find it in its way).
+    if others:
+        assert sorted(p.name for p in file.parent.iterdir()) == others
+    else:
+        assert not file.parent.exists()
+
+
+def test_a_sources_folder_that_cannot_be_written_is_one_message(tmp_path, data_copy, capsys):
+    story = write_story(tmp_path, data_copy)
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    sources = (data_copy / "sources.csv").read_bytes()
+    args = ["add-document", str(story), "--lang", "en", "--id", "en-wire-example"]
+    code = main([*args, "--data-dir", str(data_copy), "--sources-dir", str(blocked / "texts")])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err
+    assert f"cannot copy {story.name}" in err and "--sources-dir" in err, err
+    assert (data_copy / "sources.csv").read_bytes() == sources, "nothing written"
+    assert not (data_copy / "candidates" / "en-wire-example.csv").exists()
+    readonly = tmp_path / "read-only"  # as ../shared/sources: r-x for everyone (root too)
+    readonly.mkdir()
+    readonly.chmod(0o555)
+    try:
+        code = main([*args, "--data-dir", str(data_copy), "--sources-dir", str(readonly)])
+        assert code == 1 and f"cannot copy {story.name}" in capsys.readouterr().err
+        assert not any(readonly.iterdir())
+    finally:
+        readonly.chmod(0o755)
+    assert (data_copy / "sources.csv").read_bytes() == sources, "nothing written"
 
 
 @pytest.mark.parametrize(

@@ -120,10 +120,20 @@ def _allowed(ds, context) -> set[float]:
     return allowed
 
 
+def without_document_ids(text: str, ds) -> str:
+    """The text without the data's document ids (``en-wire-ap-sextortion-2026``): names, whose
+    digits are no number the narrative states. Each id is removed as the narrative writes it
+    (Markdown-escaped), whole — never a digit outside an id of the data."""
+    for document in sorted(ds.sources["document_id"], key=len, reverse=True):
+        written = re.escape(escape_markdown(document))
+        text = re.sub(rf"(?<![\w\\-]){written}(?![\w-])", "", text)
+    return text
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("topic", TOPICS)
 def test_every_number_comes_from_the_data(dataset, context, topic, lang):
-    text = _render(topic, dataset, lang, context)
+    text = without_document_ids(_render(topic, dataset, lang, context), dataset)
     allowed = _allowed(dataset, context)
     stated = stated_numbers(numbers.normalize_digits(text), lang)
     assert stated, "the narrative states numbers"
@@ -143,6 +153,15 @@ def test_every_number_comes_from_the_data(dataset, context, topic, lang):
 def test_the_number_check_rejects_numbers_not_in_the_data(dataset, context, text, lang):
     allowed = _allowed(dataset, context)
     assert any(value not in allowed for _, value in stated_numbers(text, lang))
+
+
+def test_only_the_datas_document_ids_are_left_out_of_the_number_check(dataset):
+    document = dataset.sources["document_id"].iloc[0]
+    ids = set(dataset.sources["document_id"])
+    other = next(f"{document}-{n}" for n in range(2031, 2100) if f"{document}-{n}" not in ids)
+    kept = f"{other} (not a document of the data) and 1,471"
+    text = f'<bdi translate="no" class="id">{escape_markdown(document)}</bdi> {kept}'
+    assert without_document_ids(text, dataset) == f'<bdi translate="no" class="id"></bdi> {kept}'
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

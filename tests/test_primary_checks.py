@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import read_rows, write_rows
+from conftest import pending_cells, read_rows, write_rows
 from tspolicy.corroborate import claim_keys, corroborate
 from tspolicy.data import load_figures, load_primary_checks
 from tspolicy.validate import validate
@@ -136,23 +136,32 @@ def test_event_match_must_have_the_events_date(data_copy):
 
 
 def test_explanations_are_translated_with_each_languages_typography():
+    """Each explanation written in French or Arabic follows that language's typography and
+    keeps the English's numbers; one not written yet is pending (a contribution in English
+    only), listed by the validator."""
     checks = load_primary_checks()
-    for column in ("explanation_fr", "explanation_ar"):
-        assert checks[column].notna().all(), column
+    pending = pending_cells()
+    translated = 0
     for row in checks.itertuples():
+        english = row.explanation if isinstance(row.explanation, str) else None
         fr, ar = row.explanation_fr, row.explanation_ar
-        assert fr != row.explanation and ar != row.explanation, row.claim
-        # French: a narrow no-break space before : ; ! ? and inside « », decimal comma.
-        assert not re.search(r"[^\u202f][;:!?](\s|$)", fr), (row.claim, fr)
-        assert not re.search(r"«[^\u202f]|[^\u202f]»", fr), (row.claim, fr)
-        assert not re.search(r"\d\.\d", fr), (row.claim, fr)
-        # Arabic: Arabic punctuation, no space before a colon, Western digits.
-        assert ";" not in ar and " :" not in ar, (row.claim, ar)
-        assert not re.search(r",(?!\d)|(?<!\d),", ar), (row.claim, ar)
-        assert not re.search(r"[٠-٩]", ar), (row.claim, ar)
-        # The figures and dates of the explanation survive the translation.
-        for number in re.findall(r"\d+", row.explanation):
-            assert number in fr.replace("\u202f", "") and number in ar.replace(",", ""), (
-                row.claim,
-                number,
-            )
+        for column, text in (("explanation_fr", fr), ("explanation_ar", ar)):
+            if not isinstance(text, str):
+                assert ("primary_checks.csv", row.claim, column) in pending, (row.claim, column)
+                continue
+            translated += 1
+            assert text != english, (row.claim, column)
+            # The figures and dates of the explanation survive the translation.
+            for number in re.findall(r"\d+", english or ""):
+                assert number in text.replace("\u202f", "").replace(",", ""), (row.claim, number)
+        if isinstance(fr, str):
+            # French: a narrow no-break space before : ; ! ? and inside « », decimal comma.
+            assert not re.search(r"[^\u202f][;:!?](\s|$)", fr), (row.claim, fr)
+            assert not re.search(r"«[^\u202f]|[^\u202f]»", fr), (row.claim, fr)
+            assert not re.search(r"\d\.\d", fr), (row.claim, fr)
+        if isinstance(ar, str):
+            # Arabic: Arabic punctuation, no space before a colon, Western digits.
+            assert ";" not in ar and " :" not in ar, (row.claim, ar)
+            assert not re.search(r",(?!\d)|(?<!\d),", ar), (row.claim, ar)
+            assert not re.search(r"[٠-٩]", ar), (row.claim, ar)
+    assert translated, "no explanation is translated: nothing was checked"

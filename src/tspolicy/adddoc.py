@@ -215,6 +215,30 @@ def add_document(
         )
 
 
+def _check_writable(texts: Path, name: str, reason: str | None = None) -> None:
+    """Refuse a sources folder the text cannot be copied to (before anything is written;
+    ``reason``: the copy failed, so refuse in any case)."""
+    folder = texts
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # created by the copy: its nearest existing parent must be writable
+    # A folder nobody may write (r-x: ../shared/sources) is read-only even to root, whom
+    # os.access lets write anywhere.
+    if (
+        reason is None
+        and folder.is_dir()
+        and folder.stat().st_mode & 0o222
+        and os.access(folder, os.W_OK | os.X_OK)
+    ):
+        return
+    raise TspolicyError(
+        f"{texts}: cannot copy {name} there ({reason or 'not a writable folder'}; the default "
+        "folder of the documents' texts, ../shared/sources, holds the project's read-only "
+        "texts); pass "
+        f"--sources-dir DIR or set {paths.SOURCES_ENV}=DIR to a folder of your own holding a "
+        f"copy of those texts, and ask the maintainers to add {name} to the shared texts"
+    )
+
+
 def _add_document(
     path: str | Path,
     lang: str,
@@ -254,6 +278,8 @@ def _add_document(
             f"{target}: another text of that name is already in the sources folder; rename "
             f"{source.name} and run the command again"
         )
+    if copy:
+        _check_writable(texts, source.name)
 
     sources_path = data / "sources.csv"
     rows = _read_table(sources_path)
@@ -322,8 +348,12 @@ def _add_document(
                 f"{document_id}`, move it away, or pass --force to overwrite it"
             )
     if copy:
-        texts.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        try:
+            texts.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        except OSError as exc:
+            _check_writable(texts, source.name, exc.strerror)
+            raise
         messages.append(f"copied the text to {target}")
     _write_all({sources_path: _to_text(rows), out: content})
     counts = {kind: sum(1 for r in found if r["kind"] == kind) for kind in candidates.KINDS}
@@ -576,6 +606,8 @@ def _accept(document_id: str, data: Path, sources_dir: str | Path | None) -> Acc
     _write_all(files)
     path.unlink()
     messages.append(f"removed {rel}: its rows are in the tables now")
+    with contextlib.suppress(OSError):  # not empty: other documents' candidates wait there
+        path.parent.rmdir()
     return Accepted(written, validate(data, sources_dir), messages)
 
 

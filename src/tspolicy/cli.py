@@ -13,9 +13,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__, paths
 from .errors import EXIT_USER, TspolicyError, describe, echo, exit_status
+
+if TYPE_CHECKING:
+    from .validate import Report
 
 
 def _console():
@@ -90,16 +94,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         )
     rows = ", ".join(f"{n} {name}" for name, n in report.rows.items())
     if report.ok:
-        unfinished = [
-            text
-            for text, present in (
-                ("the checks above skipped", report.skipped),
-                (f"{len(report.warnings)} translation(s) pending", report.warnings),
-            )
-            if present
-        ]
-        verdict = "valid" + (", with " + " and ".join(unfinished) if unfinished else "")
-        console.print(f"{report.data_dir}: {verdict} ({rows}).")
+        console.print(f"{report.data_dir}: {_verdict(report, listed=True)} (rows: {rows}).")
         if args.strict and (report.skipped or report.warnings):
             console.print("--strict: skipped checks and pending translations count as failures.")
     else:
@@ -108,6 +103,27 @@ def cmd_validate(args: argparse.Namespace) -> int:
             "`tspolicy validate` again."
         )
     return 1 if failed else 0
+
+
+#: The columns of `i18n todo`, as its table, CSV and JSON name them (Pending's fields).
+TODO_COLUMNS = ("file", "row", "key", "what", "lang", "column", "written")
+
+
+def _verdict(report: Report, *, listed: bool) -> str:
+    """ "valid", with the checks skipped and the translations pending, if any; ``listed``:
+    the tables above list them, else the sentence says which command does."""
+    skipped = (
+        "the checks above skipped"
+        if listed
+        else (f"{len(report.skipped)} check(s) skipped (`tspolicy validate` lists them)")
+    )
+    pending = f"{len(report.warnings)} translation(s) pending" + (
+        "" if listed else " (warnings; `tspolicy i18n todo` lists them for translators)"
+    )
+    unfinished = [
+        text for text, present in ((skipped, report.skipped), (pending, report.warnings)) if present
+    ]
+    return "valid" + (", with " + " and ".join(unfinished) if unfinished else "")
 
 
 def cmd_i18n_todo(args: argparse.Namespace) -> int:
@@ -127,7 +143,7 @@ def cmd_i18n_todo(args: argparse.Namespace) -> int:
         from .csvsafe import safe_cell
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["file", "row", "key", "what", "lang", "column", "written"])
+        writer.writerow(TODO_COLUMNS)
         for p in todo:
             written = " | ".join(f"{lang}: {text}" for lang, text in p.written.items())
             writer.writerow(
@@ -145,14 +161,15 @@ def cmd_i18n_todo(args: argparse.Namespace) -> int:
             title_justify="left",
             show_lines=True,
         )
-        for name in ("file", "row", "id", "write", "in column", "from"):
+        for name in TODO_COLUMNS:
             table.add_column(name)
         for p in todo:
             table.add_row(
                 p.file,
                 str(p.row),
                 p.key,
-                f"{p.what} ({p.lang})",
+                p.what,
+                p.lang,
                 p.column,
                 "\n".join(f"{lang}: {text}" for lang, text in p.written.items()),
             )
@@ -365,7 +382,7 @@ def cmd_add_document(args: argparse.Namespace) -> int:
                 "`tspolicy validate`."
             )
             return 1
-        console.print(f"{report.data_dir}: valid.")
+        console.print(f"{report.data_dir}: {_verdict(report, listed=False)}.")
         return 0
     missing = [name for name in ("path", "lang", "id") if not getattr(args, name)]
     if missing:

@@ -470,7 +470,14 @@ def _numeral_mentions(text: str, lang: str) -> list[Mention]:
         if i + 1 < len(matches):
             between = normalized[end : matches[i + 1].start()]
             following, _ = parse_numeral(matches[i + 1].group(), lang)
-            if following and _RATIO_BETWEEN.fullmatch(between):
+            # Not "2,100 in 2024" nor "300 in 2024": a year after "in" is a date, and a share
+            # is at most the whole.
+            if (
+                following
+                and value <= following
+                and not YEAR.fullmatch(matches[i + 1].group())
+                and _RATIO_BETWEEN.fullmatch(between)
+            ):
                 share = 100 * value / following
                 found.append(
                     Mention(match.start(), matches[i + 1].end(), "percent", share, 1.0, "percent")
