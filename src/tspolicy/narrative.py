@@ -30,7 +30,7 @@ from . import selection
 from .context import CHILD_ENDANGERMENT, ContextSeries
 from .corroborate import corroborate, document_origins
 from .data import Dataset
-from .evidence import CONTEXT_PREFIX, ref
+from .evidence import CONTEXT_PREFIX, metric_html, ref, subject_html
 from .groups import CONTENT, ENFORCEMENT, RANK, SHARE
 from .i18n import (
     DIRECTION,
@@ -343,8 +343,8 @@ def _sources(ds: Dataset, lang: str, **_: Any) -> dict:
     mentions = selection.claims(ds.figures)
     corroborated = [
         {
-            "label": metric_text(ds.metrics, c.metric, "label", lang),
-            "subject": subject_name(ds.figures, c.subject, lang),
+            "label": metric_html(ds.metrics, c.metric, lang),
+            "subject": subject_html(ds.figures, c.subject, lang),
             "statements": join(_statements(mentions[mentions["claim"] == c.claim], lang), lang),
             "refs": ref(c.figure_ids, lang),
             "status": str(c.status),
