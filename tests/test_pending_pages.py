@@ -120,3 +120,20 @@ def test_english_pages_show_the_english_labels(pending_data):
     for label in LABELS.values():
         assert label in html
     assert t("evidence.pending", "en") not in html
+
+
+def test_an_arabic_labels_opening_bracket_stays_outside_the_latin_isolate():
+    from tspolicy.charts import _label
+
+    drawn = _label(f"{SUBJECT} ({t('evidence.pending', 'ar')})", "ar")
+    assert f"\u2066{SUBJECT}\u2069 (" in drawn  # "(" opens the Arabic, in the Arabic line
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_the_verdict_legend_fits_the_narrow_drawing(lang):
+    rep_chart = report.start("sources", {"language": lang}).draw()
+    figure = rep_chart.draw("narrow")
+    figure.canvas.draw()
+    [legend] = figure.legends
+    box, page = legend.get_window_extent(), figure.bbox
+    assert box.x0 >= page.x0 and box.x1 <= page.x1, (box, page)
