@@ -137,3 +137,17 @@ def test_the_verdict_legend_fits_the_narrow_drawing(lang):
     [legend] = figure.legends
     box, page = legend.get_window_extent(), figure.bbox
     assert box.x0 >= page.x0 and box.x1 <= page.x1, (box, page)
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_a_pending_subject_in_running_text_is_tagged_english(data_copy, lang):
+    from tspolicy.narrative import narrative
+
+    rows = read_rows(data_copy / "subjects.csv")
+    row = next(r for r in rows[1:] if r[0] == "Instagram")
+    row[rows[0].index(f"label_{lang}")] = ""
+    write_rows(data_copy / "subjects.csv", rows)
+    text = narrative("platform_shares", load_dataset(data_copy), lang=lang)
+    tagged = '<span lang="en" dir="ltr" translate="no">Instagram</span> (<em class="pending">'
+    assert tagged in text
+    assert "Instagram (" not in text.replace("</span> (", "")

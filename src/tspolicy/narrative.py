@@ -39,7 +39,6 @@ from .i18n import (
     join,
     metric_text,
     name,
-    subject_name,
     t,
     written,
 )
@@ -140,7 +139,7 @@ def _statement(rows: pd.DataFrame, lang: str) -> dict[str, Any]:
     """A claim's agreed statement, formatted, with its documents and primary source."""
     row = selection.consensus(rows)
     return {
-        "subject": subject_name(rows, str(row["subject"]), lang),
+        "subject": subject_html(rows, str(row["subject"]), lang),
         "quantity": fmt.quantity(
             float(row["value"]), str(row["qualifier"]), str(row["unit"]), lang
         ),
@@ -178,7 +177,7 @@ def _platform_shares(ds: Dataset, lang: str, year: int | str | None = None, **_:
         platforms.append(
             {
                 "rank_value": float(selection.consensus(ranks)["value"]) if len(ranks) else 99.0,
-                "subject": subject_name(group, str(subject), lang),
+                "subject": subject_html(group, str(subject), lang),
                 "rank": fmt.value(selection.consensus(ranks)["value"], "rank", lang)
                 if len(ranks)
                 else "",
@@ -219,7 +218,7 @@ def _enforcement(
             )
     starts = rows["period_start"].dropna()
     return {
-        "organisation": subject_name(rows, selection.single(rows["subject"]), lang),
+        "organisation": subject_html(rows, selection.single(rows["subject"]), lang),
         "country": name("country", selection.single(rows["geography"]), lang),
         "start": str(int(starts.min())) if len(starts) else "",
         "outcomes": outcomes,
