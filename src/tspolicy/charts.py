@@ -391,7 +391,9 @@ def _latin_runs(text: str) -> list[tuple[int, int]]:
     runs = []
     for match in _LATIN_RUN.finditer(text):
         run = match.group(0)
-        core = run.rstrip(f" ,;:-–{_KEEP}")
+        # an opening bracket ending the run opens the Arabic that follows: "Brightline Watch
+        # (الترجمة قيد الإعداد)" — inside the isolate it would be drawn at the wrong end
+        core = run.rstrip(f" ,;:-–([{_KEEP}")
         runs.append((match.start(), match.start() + len(core)))
     return runs
 
@@ -1270,11 +1272,20 @@ def source_coverage(
         doc_width = max(text_width(d, size) for d in documents)
         angle = 40
         xticks_in = (doc_width * math.sin(math.radians(angle)) + size) / 72
-        n_verdicts = (
-            len({verdict_of(checks, c) for c in data["claim"]}) if checks is not None else 0
+        # the verdicts the legend explains, each wrapped to the chart's width (a long one
+        # would run off both edges of the narrow drawing)
+        present = (
+            [v for v in VERDICT_COLOURS if v in {verdict_of(checks, c) for c in data["claim"]}]
+            if checks is not None
+            else []
         )
+        legend = [
+            _label(t(f"verdict.{v}", lang), lang, spec.width_in * 72 * 0.85, spec.small)
+            for v in present
+        ]
+        legend_rows = sum(x.count("\n") + 1 for x in legend)
         title_lines = len(_lines(title, lang, spec.width_in * 72 * 0.96, spec.title, "bold"))
-        body = _overhead(spec, title_lines, n_verdicts, xticks_in) + _line_in(size, y) + 0.1
+        body = _overhead(spec, title_lines, legend_rows, xticks_in) + _line_in(size, y) + 0.1
         with _rc(lang):
             figure, fig = _canvas(lang, spec, body, notes, with_notes)
             ax = fig.add_subplot()
@@ -1305,22 +1316,10 @@ def source_coverage(
             )
             ax.set_ylim(y, 0)
             ax.set_xlim(-0.5, len(documents) - 0.5)
-            if checks is not None:
-                present = [
-                    v
-                    for v in VERDICT_COLOURS
-                    if v in {verdict_of(checks, c) for c in data["claim"]}
-                ]
+            if present:
                 handles = [
-                    Line2D(
-                        [],
-                        [],
-                        marker="o",
-                        ls="",
-                        color=VERDICT_COLOURS[v],
-                        label=_label(t(f"verdict.{v}", lang), lang),
-                    )
-                    for v in present
+                    Line2D([], [], marker="o", ls="", color=VERDICT_COLOURS[v], label=label)
+                    for v, label in zip(present, legend, strict=True)
                 ]
                 _legend(fig, handles, lang, spec)
             ax.set_xlabel(_axis_label(t("chart.coverage.xlabel", lang), lang, spec))

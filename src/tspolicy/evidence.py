@@ -24,7 +24,16 @@ import pandas as pd
 from . import formatting as fmt
 from .corroborate import EVENT_PREFIX, claim_keys
 from .data import Dataset
-from .i18n import DIRECTION, check_language, event_text, metric_text, name, subject_name, t
+from .i18n import (
+    DIRECTION,
+    check_language,
+    event_text,
+    label_written,
+    metric_text,
+    name,
+    subject_written,
+    t,
+)
 
 #: The prefix of an evidence note's HTML id: ``ev-F013``, ``ev-E005``, ``ev-ctx-…``.
 ANCHOR = "ev-"
@@ -153,6 +162,35 @@ def tagged(text: str, ds: Dataset) -> markupsafe.Markup:
     return markupsafe.Markup("").join(out)
 
 
+def metric_html(metrics: pd.DataFrame, metric: str, lang: str) -> markupsafe.Markup:
+    """A metric's label in ``lang`` as HTML; while it is pending, "translation pending"
+    (``<em class="pending">``) followed by the metric's id in ``<code>``, so that two pending
+    metrics stay distinguishable and no English label is passed off as the page's."""
+    if label_written(metrics, metric, lang):
+        return markupsafe.escape(metric_text(metrics, metric, "label", lang))
+    return markupsafe.Markup('<em class="pending">{}</em> (<code translate="no">{}</code>)').format(
+        t("evidence.pending", lang), metric
+    )
+
+
+def subject_html(figures: pd.DataFrame, subject: str, lang: str) -> markupsafe.Markup:
+    """A subject's name in ``lang`` as HTML; while it is pending, its name as the data key
+    writes it (English), tagged ``lang="en" dir="ltr"``, then "(translation pending)"."""
+    written = subject_written(figures, subject, lang)
+    if written:
+        return markupsafe.escape(written)
+    return markupsafe.Markup(
+        '<span lang="en" dir="ltr" translate="no">{}</span> (<em class="pending">{}</em>)'
+    ).format(subject, t("evidence.pending", lang))
+
+
+def claim_html(ds: Dataset, metric: str, subject: str, lang: str) -> markupsafe.Markup:
+    """ "Metric — subject" as HTML (:func:`metric_html`, :func:`subject_html`)."""
+    return markupsafe.Markup("{} — {}").format(
+        metric_html(ds.metrics, metric, lang), subject_html(ds.figures, subject, lang)
+    )
+
+
 # --------------------------------------------------------------------------- the notes
 
 
@@ -183,14 +221,17 @@ def _document(ds: Dataset, document_id: str, lang: str) -> dict[str, Any]:
     }
 
 
-def _check(ds: Dataset, claim: str, lang: str) -> dict[str, Any]:
+def _check(ds: Dataset, claim: str, lang: str, named: str = "") -> dict[str, Any]:
+    """The primary-source check of ``claim``; ``named`` is the primary source the figure's
+    document names (``figures.csv``), shown when the check names none."""
     checks = ds.primary_checks
     match = checks.loc[checks["claim"] == claim]
     if match.empty:
         return {
             "verdict_key": "unverified",
             "verdict": t("verdict.unverified", lang),
-            "source": "",
+            "source": named,
+            "as_named": bool(named),
             "published": "",
             "url": "",
             "why": None,
@@ -209,7 +250,8 @@ def _check(ds: Dataset, claim: str, lang: str) -> dict[str, Any]:
     return {
         "verdict_key": str(row["verdict"]),
         "verdict": t(f"verdict.{row['verdict']}", lang),
-        "source": source,
+        "source": source or named,
+        "as_named": not source and bool(named),
         "published": fmt.period(_text(row["published"]).strip(), lang),  # at its precision
         "url": _text(row["url"]).strip(),
         "why": why,
@@ -223,14 +265,14 @@ def _figure_note(ds: Dataset, figures: pd.DataFrame, figure_id: str, lang: str) 
     return {
         "id": figure_id,
         "anchor": anchor(figure_id),
-        "what": metric_text(ds.metrics, str(row["metric"]), "label", lang),
-        "subject": subject_name(figures, str(row["subject"]), lang),
+        "what": metric_html(ds.metrics, str(row["metric"]), lang),
+        "subject": subject_html(figures, str(row["subject"]), lang),
         "quantity": fmt.quantity(value, str(row["qualifier"]), str(row["unit"]), lang)
         + fmt.figure_period(row.get("period"), row.get("period_from"), lang),
         "excerpt": str(row["excerpt"]),
         "excerpt_translated": _translated(row, "excerpt", lang, document["lang"]),
         "document": document,
-        "check": _check(ds, str(row["claim"]), lang),
+        "check": _check(ds, str(row["claim"]), lang, _text(row.get("primary_source")).strip()),
     }
 
 
@@ -312,6 +354,7 @@ def notes_html(ds: Dataset, ids: Iterable[str], lang: str) -> str:
                     "primary",
                     "explanation",
                     "no_source",
+                    "as_named",
                     "citation",
                     "caveat",
                     "title_translated",

@@ -23,8 +23,8 @@ from . import __version__
 from . import formatting as fmt
 from .charts import NARROW_MEDIA
 from .csvsafe import safe_frame
-from .evidence import context_ids, ref, tagged
-from .i18n import event_text, metric_text, subject_name, t
+from .evidence import claim_html, context_ids, metric_html, ref, subject_html, tagged
+from .i18n import event_text, t
 
 #: The chart's CSV: dataset and licence, for its header block.
 DATASET = "tspolicy dataset"
@@ -34,10 +34,9 @@ def _missing(value: Any) -> bool:
     return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
 
 
-def _claim(claim: str, ds: Any, lang: str) -> str:
+def _claim(claim: str, ds: Any, lang: str) -> markupsafe.Markup:
     metric, subject, period = [*claim.split("|"), "", ""][:3]
-    text = f"{metric_text(ds.metrics, metric, 'label', lang)} — "
-    text += subject_name(ds.figures, subject, lang)
+    text = claim_html(ds, metric, subject, lang)
     return text + (f"{t('punct.comma', lang)}{fmt.period(period, lang)}" if period else "")
 
 
@@ -63,9 +62,9 @@ def table(chart: Any, ds: Any, lang: str) -> tuple[list[str], list[list[Any]]]:
             elif _missing(value) and column != "event":
                 cells.append("—")
             elif column == "subject":
-                cells.append(subject_name(ds.figures, str(value), lang))
+                cells.append(subject_html(ds.figures, str(value), lang))
             elif column == "metric":
-                cells.append(metric_text(ds.metrics, str(value), "label", lang))
+                cells.append(metric_html(ds.metrics, str(value), lang))
             elif column == "claim":
                 cells.append(_claim(str(value), ds, lang))
             elif column == "event":

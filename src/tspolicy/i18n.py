@@ -81,27 +81,29 @@ def subject_name(figures: pd.DataFrame, subject: str, lang: str) -> str:
     While a translation is pending the subject's key is shown with "translation pending"
     in the page's language — never an English name passed off as French or Arabic.
     """
-    check_language(lang)
-    column = f"subject_{lang}"
+    return subject_written(figures, subject, lang) or t("i18n.pending_name", lang, name=subject)
+
+
+def subject_written(figures: pd.DataFrame, subject: str, lang: str) -> str:
+    """A subject's name as ``lang`` writes it; "" while that translation is pending."""
+    column = f"subject_{check_language(lang)}"
     names = figures.loc[figures["subject"].astype(str) == subject, column] if len(figures) else []
-    text = names.iloc[0] if len(names) else None
-    if isinstance(text, str) and text.strip():
-        return text
-    return t("i18n.pending_name", lang, name=subject)
+    return _cell(names.iloc[0]) if len(names) else ""
 
 
 def written(value: Any, lang: str) -> str:
     """A text the data write in ``lang`` — or, while its translation is pending (an empty
     cell), "translation pending" in ``lang``: never another language's text instead."""
-    text = "" if value is None or not isinstance(value, str) else value.strip()
-    return text or t("evidence.pending", lang)
+    return _cell(value) or t("evidence.pending", lang)
 
 
 def metric_text(metrics: pd.DataFrame, metric: str, field: str, lang: str) -> str:
     """Return a metric's ``label`` or ``caveat`` in ``lang`` (from ``data/metrics.csv``).
 
     A metric may arrive labelled in one language: where the text is pending in ``lang``,
-    "translation pending" in ``lang`` is returned.
+    "translation pending" in ``lang`` is returned — for a label, followed by the metric's id,
+    so that two pending metrics on one page stay distinguishable without an English label
+    passed off as French or Arabic (:func:`tspolicy.evidence.metric_html` writes it as HTML).
     """
     check_language(lang)
     row = metrics.loc[metrics["metric"] == metric]
@@ -110,7 +112,20 @@ def metric_text(metrics: pd.DataFrame, metric: str, field: str, lang: str) -> st
     column = (
         f"label_{lang}" if field == "label" else ("caveat" if lang == "en" else f"caveat_{lang}")
     )
+    if field == "label" and not _cell(row.iloc[0][column]):
+        return t("i18n.pending_metric", lang, metric=metric)
     return written(row.iloc[0][column], lang)
+
+
+def label_written(metrics: pd.DataFrame, metric: str, lang: str) -> bool:
+    """Whether a metric's label is written in ``lang`` (not pending)."""
+    row = metrics.loc[metrics["metric"] == metric]
+    return not row.empty and bool(_cell(row.iloc[0][f"label_{check_language(lang)}"]))
+
+
+def _cell(value: Any) -> str:
+    """A cell's text, stripped; "" when it is missing (its translation is pending)."""
+    return "" if value is None or not isinstance(value, str) else value.strip()
 
 
 def event_text(event: pd.Series, lang: str) -> str:

@@ -30,7 +30,7 @@ from . import selection
 from .context import CHILD_ENDANGERMENT, ContextSeries
 from .corroborate import corroborate, document_origins
 from .data import Dataset
-from .evidence import CONTEXT_PREFIX, ref
+from .evidence import CONTEXT_PREFIX, metric_html, ref, subject_html
 from .groups import CONTENT, ENFORCEMENT, RANK, SHARE
 from .i18n import (
     DIRECTION,
@@ -39,7 +39,6 @@ from .i18n import (
     join,
     metric_text,
     name,
-    subject_name,
     t,
     written,
 )
@@ -140,7 +139,7 @@ def _statement(rows: pd.DataFrame, lang: str) -> dict[str, Any]:
     """A claim's agreed statement, formatted, with its documents and primary source."""
     row = selection.consensus(rows)
     return {
-        "subject": subject_name(rows, str(row["subject"]), lang),
+        "subject": subject_html(rows, str(row["subject"]), lang),
         "quantity": fmt.quantity(
             float(row["value"]), str(row["qualifier"]), str(row["unit"]), lang
         ),
@@ -178,7 +177,7 @@ def _platform_shares(ds: Dataset, lang: str, year: int | str | None = None, **_:
         platforms.append(
             {
                 "rank_value": float(selection.consensus(ranks)["value"]) if len(ranks) else 99.0,
-                "subject": subject_name(group, str(subject), lang),
+                "subject": subject_html(group, str(subject), lang),
                 "rank": fmt.value(selection.consensus(ranks)["value"], "rank", lang)
                 if len(ranks)
                 else "",
@@ -219,7 +218,7 @@ def _enforcement(
             )
     starts = rows["period_start"].dropna()
     return {
-        "organisation": subject_name(rows, selection.single(rows["subject"]), lang),
+        "organisation": subject_html(rows, selection.single(rows["subject"]), lang),
         "country": name("country", selection.single(rows["geography"]), lang),
         "start": str(int(starts.min())) if len(starts) else "",
         "outcomes": outcomes,
@@ -343,8 +342,8 @@ def _sources(ds: Dataset, lang: str, **_: Any) -> dict:
     mentions = selection.claims(ds.figures)
     corroborated = [
         {
-            "label": metric_text(ds.metrics, c.metric, "label", lang),
-            "subject": subject_name(ds.figures, c.subject, lang),
+            "label": metric_html(ds.metrics, c.metric, lang),
+            "subject": subject_html(ds.figures, c.subject, lang),
             "statements": join(_statements(mentions[mentions["claim"] == c.claim], lang), lang),
             "refs": ref(c.figure_ids, lang),
             "status": str(c.status),

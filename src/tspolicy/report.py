@@ -27,9 +27,9 @@ from . import charts, selection
 from . import registry as registry_
 from .context import ContextSeries, load_context
 from .data import Dataset, load_dataset
-from .evidence import cited, notes_html, quotations, tagged
+from .evidence import cited, claim_html, notes_html, quotations, tagged
 from .figurehtml import figure_html
-from .i18n import event_text, metric_text, subject_name, t
+from .i18n import event_text, t
 from .narrative import escape_markdown, for_report
 from .parameters import assigned_names, check, check_data_dir, spec
 
@@ -201,11 +201,12 @@ class Report:
             claim = str(check_row.claim)
             if claim.startswith("event|"):
                 event = ds.events[ds.events["event_id"] == claim.split("|", 1)[1]]
-                label = event_text(event.iloc[0], lang) if len(event) else claim
+                label = escape_markdown(event_text(event.iloc[0], lang) if len(event) else claim)
             else:
                 mention = figures[figures["claim"] == claim].iloc[0]
-                metric = metric_text(ds.metrics, str(mention["metric"]), "label", lang)
-                label = f"{metric} — {subject_name(figures, str(mention['subject']), lang)}"
+                label = _markdown_cell(
+                    claim_html(ds, str(mention["metric"]), str(mention["subject"]), lang)
+                )
             source = tagged(
                 " — ".join(
                     str(v)
@@ -218,7 +219,7 @@ class Report:
                 check_row, "explanation" if lang == "en" else f"explanation_{lang}"
             )
             cells = [
-                escape_markdown(label),
+                label,
                 escape_markdown(t(f"verdict.{check_row.verdict}", lang)),
                 _markdown_cell(source),
                 _markdown_cell(quotations(explanation, lang))
