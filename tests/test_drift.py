@@ -54,6 +54,8 @@ CHANGES = {
     "sources.csv": _append("title_en"),
     "subjects.csv": _append("label_en"),
     "origins.csv": _append("label_en"),
+    "vocabulary.csv": _append("meaning"),
+    "left_out.csv": _append("reason"),
     "context/meta_content_actioned.csv": _add_one("content_actioned"),
     "context/ncmec_reports_by_platform.csv": _add_one("reports_received"),
     "context/ncmec_reports_per_year.csv": _add_one("reports"),
