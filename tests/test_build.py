@@ -95,14 +95,6 @@ def test_executed_notebooks_are_clean(built_site):
     assert [c["id"] for c in nb.cells] == [f"cell-{i}" for i in range(len(nb.cells))]
 
 
-def test_two_builds_are_byte_identical(built_site, tmp_path):
-    again = build(out=tmp_path / "reports", figures_dir=None, progress=False)
-    assert not again.failed
-    first, second = _tree(built_site), _tree(again.out)
-    assert first.keys() == second.keys()
-    assert [name for name in first if first[name] != second[name]] == []
-
-
 def test_committed_figures_are_current(tmp_path):
     plan = load_plan()
     written = write_figures(plan.figures, tmp_path)

@@ -79,7 +79,8 @@ def _files(site: Path) -> dict[str, bytes]:
 
 @pytest.mark.slow
 def test_a_warm_site_equals_a_site_built_on_fresh_kernels(built_site, tmp_path):
-    """The session's site is built on warm kernels (the default): byte for byte the same."""
+    """The session's site is built on warm kernels (the default): byte for byte the same.
+    Also the test that two builds (other processes, another folder) give the same bytes."""
     fresh = tmp_path / "reports"
     result = build(out=fresh, figures_dir=None, progress=False, fresh_kernels=True)
     assert not result.failed, [r.error for r in result.failed]
