@@ -62,6 +62,11 @@ CHANGES = {
 }
 
 
+#: Data files no page reads: no report shows that series; the numbers left out are for the
+#: completeness check. A page whose key a change to them keeps must stay the same.
+UNREAD = {"context/ncmec_reports_per_year.csv", "left_out.csv"}
+
+
 def test_every_data_file_is_covered():
     files = {p.relative_to(paths.DATA_DIR).as_posix() for p in paths.DATA_DIR.rglob("*.csv")}
     assert files == set(CHANGES)
@@ -121,7 +126,7 @@ def test_a_page_whose_key_did_not_change_equals_a_fresh_build(base, tmp_path, na
     write_rows(path, rows)
     old, new = _keys(plan, base / "data"), _keys(plan, data)
     same = [page for page in old if old[page] == new[page]]
-    if name != "context/ncmec_reports_per_year.csv":  # no report shows that series
+    if name not in UNREAD:
         assert len(same) < len(old), f"no page reads {name}?"
     if not same:
         return
