@@ -168,6 +168,20 @@ SLOW_MODULES = frozenset(
 #: Tests elsewhere that start a kernel or papermill, or draw every chart (the gallery).
 SLOW_TESTS = frozenset(
     {
+        # a second or more each (a subprocess, every chart drawn, a page rendered): in
+        # `make test`, out of `make test-fast`, which stays under a minute
+        "test_no_traceback_from_the_command",
+        "test_renders_without_missing_glyphs",
+        "test_the_sources_report_says_pending_and_holds_no_english",
+        "test_saving_twice_gives_identical_bytes",
+        "test_pending_metrics_are_told_apart_and_hold_no_english",
+        "test_two_page_images_and_their_css_sizes",
+        "test_cli_reports_its_data_dir",
+        "test_frictionless_validate_reports_valid",
+        "test_every_figure_not_matching_its_source_carries_the_verdict",
+        "test_every_number_comes_from_the_data",
+        "test_accept_reads_a_spreadsheets_csv",
+        "test_i18n_todo_lists_what_is_pending",
         "test_gallery",
         "test_help_notebook_documents_every_parameter",
         "test_papermill_cli_runs_a_notebook_in_french",
