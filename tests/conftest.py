@@ -75,6 +75,19 @@ def pending_cells(data_dir: Path | None = None) -> set[tuple[str, str, str]]:
     return {(p.file, p.key, p.column) for p in validate(data_dir).pending}
 
 
+def append_row(path: Path, row: dict[str, str]) -> None:
+    """Append one row given as {column: value} (missing columns empty)."""
+    rows = read_rows(path)
+    rows.append([row.get(column, "") for column in rows[0]])
+    write_rows(path, rows)
+
+
+def row_of(path: Path, key: str) -> dict[str, str]:
+    """The row whose first column is ``key``, as {column: value}."""
+    rows = read_rows(path)
+    return next(dict(zip(rows[0], r, strict=True)) for r in rows[1:] if r[0] == key)
+
+
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     """A scratch copy of data/ that a test may break."""

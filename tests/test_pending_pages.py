@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import read_rows, write_rows
+from conftest import append_row, read_rows, row_of, write_rows
 from tspolicy import evidence, report
 from tspolicy.data import load_dataset
 from tspolicy.i18n import t
@@ -23,25 +23,14 @@ LABELS = {
 NAMED = "Brightline Watch annual survey"
 
 
-def _append(path: Path, row: dict[str, str]) -> None:
-    rows = read_rows(path)
-    rows.append([row.get(column, "") for column in rows[0]])
-    write_rows(path, rows)
-
-
-def _row(path: Path, key: str) -> dict[str, str]:
-    rows = read_rows(path)
-    return next(dict(zip(rows[0], r, strict=True)) for r in rows[1:] if r[0] == key)
-
-
 def add_english_only_metrics(data: Path) -> None:
     """Two metrics labelled in English only, a subject named in English only, a figure of
     each naming its primary source, and checks that name none."""
-    _append(data / "subjects.csv", {"subject": SUBJECT, "label_en": SUBJECT})
-    figure = _row(data / "figures.csv", "F011")  # "more than 70 sources"
-    check = _row(data / "primary_checks.csv", "sources_interviewed|The Guardian|")
+    append_row(data / "subjects.csv", {"subject": SUBJECT, "label_en": SUBJECT})
+    figure = row_of(data / "figures.csv", "F011")  # "more than 70 sources"
+    check = row_of(data / "primary_checks.csv", "sources_interviewed|The Guardian|")
     for n, (metric, label) in enumerate(LABELS.items()):
-        _append(
+        append_row(
             data / "metrics.csv",
             {
                 "metric": metric,
@@ -52,7 +41,7 @@ def add_english_only_metrics(data: Path) -> None:
                 "caveat": "As the document states it; not checked at the source.",
             },
         )
-        _append(
+        append_row(
             data / "figures.csv",
             {
                 **figure,
@@ -62,7 +51,7 @@ def add_english_only_metrics(data: Path) -> None:
                 "primary_source": NAMED,
             },
         )
-        _append(
+        append_row(
             data / "primary_checks.csv",
             {
                 **check,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import pending_cells, read_rows, write_rows
+from conftest import append_row, pending_cells, read_rows, row_of, write_rows
 from tspolicy import evidence, paths
 from tspolicy.cli import main
 from tspolicy.data import DataError, load_dataset, load_metrics
@@ -25,27 +25,16 @@ EVENT = "The investigation was announced to the staff of the newspaper"
 EXPLANATION = "Read only as the newspaper states it; the count was not checked at the source."
 
 
-def _append(path: Path, row: dict[str, str]) -> None:
-    rows = read_rows(path)
-    rows.append([row.get(column, "") for column in rows[0]])
-    write_rows(path, rows)
-
-
-def _row(path: Path, key: str) -> dict[str, str]:
-    rows = read_rows(path)
-    return next(dict(zip(rows[0], r, strict=True)) for r in rows[1:] if r[0] == key)
-
-
 def add_english_only(data: Path, *, unit_row: bool = True) -> None:
     """What an English-only contributor adds: a unit (one vocabulary row), a metric labelled
     and caveated in English only, a figure of it, its primary check explained in English
     only, and an event worded in English only."""
     if unit_row:
-        _append(
+        append_row(
             data / "vocabulary.csv",
             {"vocabulary": "unit", "term": "reports", "meaning": "A count of reports."},
         )
-    _append(
+    append_row(
         data / "metrics.csv",
         {
             "metric": "interviews_reported",
@@ -56,13 +45,13 @@ def add_english_only(data: Path, *, unit_row: bool = True) -> None:
             "caveat": CAVEAT,
         },
     )
-    figure = _row(data / "figures.csv", "F011")  # "more than 70 sources", in an Arabic document
-    _append(
+    figure = row_of(data / "figures.csv", "F011")  # "more than 70 sources", in an Arabic document
+    append_row(
         data / "figures.csv",
         {**figure, "figure_id": "F900", "metric": "interviews_reported", "unit": "reports"},
     )
-    check = _row(data / "primary_checks.csv", "sources_interviewed|The Guardian|")
-    _append(
+    check = row_of(data / "primary_checks.csv", "sources_interviewed|The Guardian|")
+    append_row(
         data / "primary_checks.csv",
         {
             **check,
@@ -74,8 +63,8 @@ def add_english_only(data: Path, *, unit_row: bool = True) -> None:
             "explanation_ar": "",
         },
     )
-    event = _row(data / "events.csv", "E001")
-    _append(
+    event = row_of(data / "events.csv", "E001")
+    append_row(
         data / "events.csv",
         {**event, "event_id": "E900", "event": EVENT, "event_fr": "", "event_ar": ""},
     )
@@ -277,7 +266,7 @@ TITLE = "Platforms flagged in a wire story on sextortion"
 
 
 def add_english_document(data: Path, title_fr: str = "") -> None:
-    _append(
+    append_row(
         data / "sources.csv",
         {
             "document_id": "en-wire-test",
@@ -287,7 +276,7 @@ def add_english_document(data: Path, title_fr: str = "") -> None:
             "kind": "wire story",
             "language": "en",
             "covers": "A test document",
-            "origin": _row(data / "sources.csv", "ar-wire-kuna-tip-2024")["origin"],
+            "origin": row_of(data / "sources.csv", "ar-wire-kuna-tip-2024")["origin"],
             "file": "999_test.txt",
             "sha256": "0" * 64,
         },
@@ -355,7 +344,7 @@ def test_readmes_state_no_count_of_documents():
 
 
 def test_a_new_kind_is_one_vocabulary_row_and_pending_on_other_pages(data_copy):
-    _append(
+    append_row(
         data_copy / "vocabulary.csv",
         {"vocabulary": "kind", "term": "newsletter", "meaning": "An e-mailed newsletter."},
     )

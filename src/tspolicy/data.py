@@ -174,18 +174,7 @@ def vocabulary_terms(descriptor: dict[str, Any], directory: Path) -> dict[str, l
             f"holds the allowed units, qualifiers, verdicts and kinds; restore it from git"
         )
     path = resource_path(directory, resource)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(
-            f"{path}: not found; restore it (git checkout -- {shell_path(path)})"
-        ) from None
-    text, repaired = decode_table(raw, VOCABULARY_FILE, path)
-    if repaired:
-        raise repaired[0]
-    records = parse_records(text, VOCABULARY_FILE) if text.strip() else []
-    if not records:
-        raise DataError(f"{path}: empty; it needs its header row and the vocabulary's terms")
+    records = _records(path, VOCABULARY_FILE, "its header row and the vocabulary's terms")
     header = records[0]
     return group_terms([dict(zip(header, r, strict=False)) for r in records[1:]])
 
@@ -374,12 +363,9 @@ def delimiter_problem(header: list[str], expected: list[str], file: str) -> Tabl
     return None
 
 
-def _read(name: str, data_dir: str | Path | None) -> pd.DataFrame:
-    directory = paths.data_dir(data_dir)
-    resource = resource_descriptor(name, directory)
-    fields = resource["schema"]["fields"]
-    path = resource_path(directory, resource)
-    file = path.relative_to(directory).as_posix()
+def _records(path: Path, file: str, needs: str) -> list[list[str]]:
+    """A table's rows, header first, read as the loaders read every table (a missing,
+    undecodable or empty file is one :class:`DataError`; ``needs`` says what it must hold)."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -391,7 +377,17 @@ def _read(name: str, data_dir: str | Path | None) -> pd.DataFrame:
         raise repaired[0]
     records = parse_records(text, file) if text.strip() else []
     if not records:
-        raise DataError(f"{path}: empty; it needs at least its header row")
+        raise DataError(f"{path}: empty; it needs {needs}")
+    return records
+
+
+def _read(name: str, data_dir: str | Path | None) -> pd.DataFrame:
+    directory = paths.data_dir(data_dir)
+    resource = resource_descriptor(name, directory)
+    fields = resource["schema"]["fields"]
+    path = resource_path(directory, resource)
+    file = path.relative_to(directory).as_posix()
+    records = _records(path, file, "at least its header row")
     header, rows = records[0], records[1:]
     expected = [f["name"] for f in fields]
     wrong = delimiter_problem(header, expected, file)
