@@ -1,5 +1,5 @@
 """``python -m tspolicy``: the same command-line interface as the ``tspolicy`` script."""
 
-from .cli import main
+from .cli import run
 
-raise SystemExit(main())
+run()

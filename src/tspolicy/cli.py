@@ -675,3 +675,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"tspolicy: {describe(exc)}", file=sys.stderr)
         return status
+
+
+def run() -> None:
+    """The ``tspolicy`` program (and ``python -m tspolicy``): :func:`main` in a process of
+    its own, which skips the imports none of its commands needs (:mod:`tspolicy.startup`)."""
+    from .startup import skip_unneeded_imports
+
+    skip_unneeded_imports()
+    raise SystemExit(main())

@@ -26,6 +26,7 @@ from .data import (
     _read,
     cell_problem,
     decode_table,
+    held,
     parse_records,
     resource_descriptor,
 )
@@ -256,6 +257,10 @@ def load_context(name: str, data_dir: str | Path | None = None) -> ContextSeries
     """
     if name not in SERIES:
         raise KeyError(f"unknown context series '{name}'; one of: {', '.join(SERIES)}")
+    return held(f"context:{name}", data_dir, lambda: _load_context(name, data_dir))
+
+
+def _load_context(name: str, data_dir: str | Path | None) -> ContextSeries:
     directory = paths.data_dir(data_dir)
     resource = resource_descriptor(name, directory)
     frame = _read(name, directory)

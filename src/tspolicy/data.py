@@ -23,15 +23,18 @@ import json
 import math
 import re
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from . import paths
 from .errors import TspolicyError, echo
+
+T = TypeVar("T")
 
 #: Text fields loaded as categoricals (repeated labels that charts group by).
 CATEGORICAL = frozenset(
@@ -717,13 +720,14 @@ def load_primary_checks(data_dir: str | Path | None = None) -> pd.DataFrame:
     return _read("primary_checks", data_dir)
 
 
-#: Datasets loaded ahead by :func:`preload`, by data folder and content hash.
-_PRELOADED: dict[tuple[str, str], Dataset] = {}
+#: What a process has read from a data folder, by what it is ("dataset", "context:<name>"):
+#: the folder and a hash of its files' content when read, and what was read.
+_HELD: dict[str, tuple[tuple[str, str], Any]] = {}
 
 
 def _content_key(data_dir: str | Path | None) -> tuple[str, str]:
-    """The data folder and a hash of every file in it: a preloaded dataset is used only
-    while the files it was read from are unchanged."""
+    """The data folder and a hash of every file in it: what was read from it is used again
+    only while the files it was read from are unchanged."""
     import hashlib
 
     folder = paths.data_dir(data_dir).resolve()
@@ -734,13 +738,36 @@ def _content_key(data_dir: str | Path | None) -> tuple[str, str]:
     return str(folder), digest.hexdigest()
 
 
+def held(what: str, data_dir: str | Path | None, load: Callable[[], T]) -> T:
+    """A copy of ``load()``, read once per process while the data folder's content is
+    unchanged (a page calls the loaders many times; a changed file is read again).
+
+    The copy is deep: a page may change its tables, and they are not the next caller's.
+    One value is held per ``what``, the latest.
+    """
+    try:
+        key = _content_key(data_dir)
+    except OSError:  # no such folder: load() says so in its words
+        return load()
+    entry = _HELD.get(what)
+    if entry is None or entry[0] != key:
+        entry = _HELD[what] = (key, load())
+    return copy.deepcopy(entry[1])
+
+
 def preload(data_dir: str | Path | None = None) -> None:
-    """Load the dataset now, so that :func:`load_dataset` in this process (or in a process
-    forked from it: a warm kernel, :mod:`tspolicy.kernels`) returns a copy of it instead of
-    reading the files again, for as long as their content is unchanged."""
-    _PRELOADED.clear()
-    key = _content_key(data_dir)
-    _PRELOADED[key] = _load(data_dir)
+    """Read the dataset and the context series now, so that :func:`load_dataset` and
+    :func:`tspolicy.context.load_context` in this process, or in a process forked from it (a
+    warm kernel, :mod:`tspolicy.kernels`), return copies instead of reading the files again,
+    for as long as their content is unchanged. A table that does not load is left for the
+    page to report."""
+    from .context import SERIES, load_context
+
+    with contextlib.suppress(TspolicyError):
+        load_dataset(data_dir)
+    for name in SERIES:
+        with contextlib.suppress(TspolicyError):
+            load_context(name, data_dir)
 
 
 def load_left_out(data_dir: str | Path | None = None) -> pd.DataFrame:
@@ -750,13 +777,9 @@ def load_left_out(data_dir: str | Path | None = None) -> pd.DataFrame:
 
 
 def load_dataset(data_dir: str | Path | None = None) -> Dataset:
-    """Load the dataset's tables at once."""
-    if _PRELOADED:
-        with contextlib.suppress(OSError):
-            loaded = _PRELOADED.get(_content_key(data_dir))
-            if loaded is not None:
-                return copy.deepcopy(loaded)  # a page may change its tables: not ours
-    return _load(data_dir)
+    """Load the dataset's tables at once (read once per process while the files are
+    unchanged: :func:`held`)."""
+    return held("dataset", data_dir, lambda: _load(data_dir))
 
 
 def _load(data_dir: str | Path | None) -> Dataset:

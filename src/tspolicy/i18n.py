@@ -10,7 +10,7 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
-import yaml
+from . import yamlfile
 
 if TYPE_CHECKING:  # pandas is not needed to know the languages (the no-op build uses them)
     import pandas as pd
@@ -32,7 +32,7 @@ def check_language(lang: str) -> str:
 def strings() -> dict[str, dict[str, str]]:
     """The interface strings: key → {language: text}, from ``strings.yaml``."""
     text = files("tspolicy").joinpath("strings.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return yamlfile.parse(text)
 
 
 def t(key: str, lang: str, **values: Any) -> str:

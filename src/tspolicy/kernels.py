@@ -39,6 +39,8 @@ from typing import Any
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
+from .startup import restore_skipped_imports, skip_unneeded_imports
+
 #: What a report imports, imported once by the zygote. Not ``matplotlib.pyplot``'s backend
 #: (``matplotlib_inline.backend_inline`` hooks itself into the shell that imports it).
 PRELOAD = (
@@ -58,6 +60,8 @@ PRELOAD = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
     "ipykernel.zmqshell",
+    # the kernel imports its debugger (debugpy) as it starts: 0.2 s a page, measured
+    "ipykernel.debugger",
 )
 #: What ipykernel sets when the variable is unset; the zygote's matplotlib must read it too.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
@@ -256,16 +260,33 @@ class _KernelShell:
 
 
 def _preload() -> None:
-    """Import :data:`PRELOAD` as a kernel would (a module that asks gets an IPython kernel)."""
+    """Import :data:`PRELOAD` as a kernel would (a module that asks gets an IPython kernel),
+    then fill the caches every page fills: the interface strings and the templates."""
     import builtins
 
     builtins.get_ipython = _KernelShell  # type: ignore[attr-defined]
+    # debugpy's bundled pydevd warns on import about frozen modules: not the user's concern
+    os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     try:
         for name in PRELOAD:
             with contextlib.suppress(ImportError):
                 importlib.import_module(name)
     finally:
         del builtins.get_ipython  # type: ignore[attr-defined]
+        del os.environ["PYDEVD_DISABLE_FILE_VALIDATION"]
+    with contextlib.suppress(Exception):  # a page that needs them reports their error itself
+        _warm_caches()
+
+
+def _warm_caches() -> None:
+    """What every page reads the same way, read once here (the per-process caches of
+    :func:`tspolicy.i18n.strings` and of the two Jinja environments' compiled templates)."""
+    from . import i18n, narrative, site
+
+    i18n.strings()
+    for environment in (site.environment(), narrative._environment()):
+        for name in environment.list_templates(extensions=["j2"]):
+            environment.get_template(name)
 
 
 def _serve(fd: int, parent: int) -> None:
@@ -278,10 +299,10 @@ def _serve(fd: int, parent: int) -> None:
     # Every kernel is this process's child: ipykernel reads its parent from the environment
     # when it is imported.
     os.environ["JPY_PARENT_PID"] = str(os.getpid())
+    skip_unneeded_imports()  # before papermill.inspection imports nbformat
     _preload()
     launcher = importlib.util.find_spec("ipykernel_launcher")
     channel = socket.socket(fileno=fd)
-    loaded: set[Any] = set()
     while True:
         try:
             message, fds, _, _ = socket.recv_fds(channel, _MAX_MESSAGE, 4)
@@ -290,13 +311,12 @@ def _serve(fd: int, parent: int) -> None:
         if not message:
             break
         request = json.loads(message)
-        key = request.get("data_dir") or ""
-        if key not in loaded:
-            loaded.add(key)
-            with contextlib.suppress(Exception):  # the kernel reports a data error itself
-                from .data import preload
+        # Read the data now unless it is held and unchanged (a hash of the files: about a
+        # millisecond): the kernel then copies it instead of reading the files again.
+        with contextlib.suppress(Exception):  # the kernel reports a data error itself
+            from .data import preload
 
-                preload(request.get("data_dir"))
+            preload(request.get("data_dir"))
         pid = os.fork()
         if pid == 0:
             channel.close()
@@ -328,6 +348,7 @@ def _kernel(request: dict[str, Any], fds: list[int], launcher: str) -> None:
         os.environ["JPY_PARENT_PID"] = str(zygote)
         os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
         sys.argv = [launcher, *request["argv"][3:]]
+        restore_skipped_imports()  # the notebook's imports are its own
         from ipykernel import kernelapp
 
         try:

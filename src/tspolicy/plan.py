@@ -14,9 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from . import paths
+from . import paths, yamlfile
 from .errors import TspolicyError, echo
 from .i18n import LANGUAGES
 
@@ -116,14 +114,7 @@ def read_plan(path: str | Path = PLAN) -> Plan:
     from .registry import load
 
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PlanError(f"{path}: plan file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PlanError(f"{path}: cannot be read as UTF-8 text ({exc})") from None
-    except yaml.YAMLError as exc:
-        raise PlanError(f"{path}: not valid YAML: {exc}") from None
+    raw = yamlfile.read(path, PlanError, "plan file")
     if not isinstance(raw, dict) or not isinstance(raw.get("reports"), list):
         raise PlanError(f"{path}: expected a mapping with a 'reports' list")
     languages = raw.get("languages", list(LANGUAGES))

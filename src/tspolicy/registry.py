@@ -45,9 +45,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from . import paths
+from . import paths, yamlfile
 from .errors import TspolicyError, echo
 
 FILE = "registry.yml"
@@ -159,14 +157,7 @@ def _names(value: Any, where: str, what: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=16)
 def _load(path: Path, stamp: tuple[int, int]) -> Registry:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RegistryError(f"{path}: registry file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RegistryError(f"{path}: cannot be read as UTF-8 text ({exc})") from None
-    except yaml.YAMLError as exc:
-        raise RegistryError(f"{path}: not valid YAML: {exc}") from None
+    raw = yamlfile.read(path, RegistryError, "registry file")
     reports = raw.get("reports") if isinstance(raw, dict) else None
     if not isinstance(reports, dict) or not reports:
         raise RegistryError(f"{path}: expected a mapping 'reports' of report names to entries")

@@ -22,15 +22,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import markupsafe
-import nbformat
 
 from . import __version__, paths
 from . import formatting as fmt
 from .i18n import DIRECTION, LANGUAGES, t
+
+if TYPE_CHECKING:  # nbformat imports jsonschema, whose format checkers take a second or more
+    import nbformat
 
 #: Cells that are for researchers in Jupyter, not for readers of the HTML.
 #: ``explore``: the rows behind a chart (``rep.table()``), for the notebook's reader: the
@@ -126,6 +128,8 @@ def clean_notebook(
     nb: nbformat.NotebookNode, parameters: Mapping[str, Any]
 ) -> nbformat.NotebookNode:
     """Strip what changes from run to run: timings, kernel details, random ids, counters."""
+    import nbformat
+
     nb.metadata = nbformat.NotebookNode(
         {
             "kernelspec": {

@@ -42,8 +42,10 @@ def _worker_init(
     import tempfile
 
     from . import kernels
+    from .startup import skip_unneeded_imports
 
     _die_with_parent(parent)
+    skip_unneeded_imports()  # before papermill and nbconvert import nbformat
     # jupyter_client writes connection files with tempfile.mkstemp: point it (and the
     # kernels, which inherit TMPDIR) at the staging folder.
     os.environ["TMPDIR"] = os.environ["JUPYTER_RUNTIME_DIR"] = runtime_dir
