@@ -244,37 +244,48 @@ def test_english_candidates():
     assert images["check_primary_value"] == "36210368"
 
 
-def test_french_candidates():
-    found = _found(FRENCH, "fr")
-    for expected in [
-        ("figure", "1250", "items", "more_than"),
-        ("event", "2023", "", ""),
-        ("figure", "18.5", "percent", "about"),
-        ("figure", "40", "cases", "at_least"),
-        ("figure", "2", "years", "exact"),
-        ("figure", "20", "percent", "about"),
-        ("figure", "", "items", "vague"),
-        ("figure", "1", "rank", "exact"),
-    ]:
-        assert expected in found, (expected, found)
-    december = next(r for r in candidates.candidate_rows(FRENCH, "fr") if r["date"] == "2023-12-01")
-    assert december["date_precision"] == "day"
-
-
-def test_arabic_candidates():
-    found = _found(ARABIC, "ar")
-    for expected in [
-        ("figure", "2500", "items", "more_than"),
-        ("event", "2023", "", ""),
-        ("figure", "35", "percent", "about"),
-        ("figure", "120", "people", "at_least"),
-        ("figure", "2", "years", "exact"),
-        ("figure", "1", "rank", "exact"),
-        ("figure", "", "items", "vague"),
-    ]:
-        assert expected in found, (expected, found)
-    may = next(r for r in candidates.candidate_rows(ARABIC, "ar") if r["date"] == "2024-05")
-    assert may["date_precision"] == "month"
+@pytest.mark.parametrize(
+    ("text", "lang", "expected", "dated"),
+    [
+        (
+            FRENCH,
+            "fr",
+            [
+                ("figure", "1250", "items", "more_than"),
+                ("event", "2023", "", ""),
+                ("figure", "18.5", "percent", "about"),
+                ("figure", "40", "cases", "at_least"),
+                ("figure", "2", "years", "exact"),
+                ("figure", "20", "percent", "about"),
+                ("figure", "", "items", "vague"),
+                ("figure", "1", "rank", "exact"),
+            ],
+            ("2023-12-01", "day"),
+        ),
+        (
+            ARABIC,
+            "ar",
+            [
+                ("figure", "2500", "items", "more_than"),
+                ("event", "2023", "", ""),
+                ("figure", "35", "percent", "about"),
+                ("figure", "120", "people", "at_least"),
+                ("figure", "2", "years", "exact"),
+                ("figure", "1", "rank", "exact"),
+                ("figure", "", "items", "vague"),
+            ],
+            ("2024-05", "month"),
+        ),
+    ],
+    ids=["fr", "ar"],
+)
+def test_candidates_in_french_and_arabic(text, lang, expected, dated):
+    found = _found(text, lang)
+    for candidate in expected:
+        assert candidate in found, (candidate, found)
+    date, precision = dated
+    row = next(r for r in candidates.candidate_rows(text, lang) if r["date"] == date)
+    assert row["date_precision"] == precision
 
 
 @pytest.mark.parametrize(

@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import errno
-import fcntl
 import hashlib
 import io
 import os
@@ -38,7 +36,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import candidates, paths
+from . import candidates, output, paths
 from .data import DataError, decode_table, delimiter_problem, parse_records, shell_path
 from .errors import TspolicyError, echo
 from .i18n import LANGUAGES
@@ -133,27 +131,23 @@ def _write_all(files: dict[Path, str]) -> None:
 
 
 @contextlib.contextmanager
-def _locked(data: Path) -> Iterator[None]:
-    """Hold the data folder's lock (``.<folder>.lock`` beside it) while the tables change:
-    two add-document commands never interleave their writes."""
-    path = data.parent / f".{data.name}.lock"
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                raise
-            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
-            raise TspolicyError(
-                f"{data}: another add-document (process {holder}) is writing the tables; run "
-                "the command again when it has finished"
-            ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        yield
-    finally:
-        os.close(fd)
+def _locked(data_dir: str | Path | None) -> Iterator[Path]:
+    """The data folder, checked to be one, its lock (``.<folder>.lock`` beside it) held while
+    the tables change: two add-document commands never interleave their writes."""
+    data = paths.data_dir(data_dir)
+    if not (data / "datapackage.json").is_file():
+        raise TspolicyError(
+            f"--data-dir {data}: not a data folder (no datapackage.json); pass the folder "
+            "that holds the data package (default: data/)"
+        )
+    with output.holding(
+        data.parent / f".{data.name}.lock",
+        busy=lambda holder: TspolicyError(
+            f"{data}: another add-document (process {holder}) is writing the tables; run "
+            "the command again when it has finished"
+        ),
+    ):
+        yield data
 
 
 def _next_id(ids: list[str], prefix: str) -> tuple[int, int]:
@@ -203,13 +197,7 @@ def add_document(
     TspolicyError
         For bad input, naming what to fix; nothing is written then.
     """
-    data = paths.data_dir(data_dir)
-    if not (data / "datapackage.json").is_file():
-        raise TspolicyError(
-            f"--data-dir {data}: not a data folder (no datapackage.json); pass the folder "
-            "that holds the data package (default: data/)"
-        )
-    with _locked(data):
+    with _locked(data_dir) as data:
         return _add_document(
             path, lang, document_id, data=data, sources_dir=sources_dir, force=force
         )
@@ -470,13 +458,7 @@ def accept(
         When a candidate cannot be accepted as written (each problem names the candidates
         file, row, field and fix); nothing is written then.
     """
-    data = paths.data_dir(data_dir)
-    if not (data / "datapackage.json").is_file():
-        raise TspolicyError(
-            f"--data-dir {data}: not a data folder (no datapackage.json); pass the folder "
-            "that holds the data package (default: data/)"
-        )
-    with _locked(data):
+    with _locked(data_dir) as data:
         return _accept(document_id, data, sources_dir)
 
 

@@ -411,6 +411,17 @@ def format_value(value: float) -> str:
     return f"{value:.10f}".rstrip("0").rstrip(".")
 
 
+def _where(text: str, mention: Mention, start: int, end: int) -> dict[str, object]:
+    """A candidate's value and where the text states it: its excerpt (``start``..``end``,
+    clipped to the sentence), its position and line."""
+    return {
+        "value": mention.value,
+        "excerpt": _clip(text, start, end),
+        "position": mention.start,
+        "line": _line(text, mention.start),
+    }
+
+
 def _clip(text: str, start: int, end: int) -> str:
     return re.sub(r"\s+", " ", text[start:end]).strip()
 
@@ -490,14 +501,11 @@ def find_candidates(text: str, lang: str, units: tuple[str, ...]) -> list[Candid
         out.append(
             Candidate(
                 kind="figure",
-                value=mention.value,
                 unit=unit,
                 qualifier=qualifier,
-                excerpt=_clip(text, start, end),
-                position=mention.start,
-                line=_line(text, mention.start),
                 hints=hints,
                 fields=_rank_subject(text, mention),
+                **_where(text, mention, start, end),
             )
         )
     return out
@@ -556,14 +564,11 @@ def _event_candidate(text: str, mention: Mention) -> Candidate:
         hints.append("'since': likely the start of a period (2011/..)")
     return Candidate(
         kind="event",
-        value=mention.value,
         unit=None,
         qualifier=None,
-        excerpt=_clip(text, start, end),
-        position=mention.start,
-        line=_line(text, mention.start),
         hints=hints,
         fields=fields,
+        **_where(text, mention, start, end),
     )
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__, paths
 from .errors import EXIT_USER, TspolicyError, describe, echo, exit_status
+from .i18n import LANGUAGES
 
 if TYPE_CHECKING:
     from .validate import Report
@@ -424,6 +425,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     data_help = f"folder holding datapackage.json and its tables (default: {paths.DATA_DIR})"
+    sources_default = f"(default: ${paths.SOURCES_ENV}, else {paths.DEFAULT_SOURCES_DIR})"
+    sources_help = f"folder holding the documents' texts {sources_default}"
     val = sub.add_parser(
         "validate",
         help="check data/ against its schema and the curation rules",
@@ -432,11 +435,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Exit 0 when valid, 1 when not.",
     )
     val.add_argument("--data-dir", help=data_help)
-    val.add_argument(
-        "--sources-dir",
-        help=f"folder holding the documents' texts (default: ${paths.SOURCES_ENV}, "
-        f"else {paths.DEFAULT_SOURCES_DIR})",
-    )
+    val.add_argument("--sources-dir", help=sources_help)
     val.add_argument(
         "--format",
         choices=["table", "json"],
@@ -467,15 +466,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--strict fails while any is pending).",
     )
     todo.add_argument("--data-dir", help=data_help)
-    todo.add_argument(
-        "--sources-dir",
-        help=f"folder holding the documents' texts (default: ${paths.SOURCES_ENV}, "
-        f"else {paths.DEFAULT_SOURCES_DIR})",
-    )
+    todo.add_argument("--sources-dir", help=sources_help)
     todo.add_argument(
         "--lang",
         nargs="+",
-        choices=["en", "fr", "ar"],
+        choices=LANGUAGES,
         help="only what is pending in these languages (default: all)",
     )
     todo.add_argument(
@@ -535,9 +530,7 @@ def build_parser() -> argparse.ArgumentParser:
     bld.add_argument(
         "--only", nargs="+", metavar="NAME", help="build only these pages (names from the plan)"
     )
-    bld.add_argument(
-        "--lang", nargs="+", choices=["en", "fr", "ar"], help="build only these languages"
-    )
+    bld.add_argument("--lang", nargs="+", choices=LANGUAGES, help="build only these languages")
     bld.add_argument(
         "--jobs",
         type=_positive,
@@ -595,7 +588,7 @@ def build_parser() -> argparse.ArgumentParser:
         "primary_checks.csv and left_out.csv and runs the validator. See data/README.md.",
     )
     add.add_argument("path", nargs="?", metavar="PATH", help="the document's text (UTF-8)")
-    add.add_argument("--lang", choices=["en", "fr", "ar"], help="the document's language")
+    add.add_argument("--lang", choices=LANGUAGES, help="the document's language")
     add.add_argument("--id", help="its document_id, e.g. en-wire-ncmec-2024")
     add.add_argument(
         "--accept", metavar="ID", help="move the curated candidates of document ID into the data"
@@ -608,8 +601,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--data-dir", help=data_help)
     add.add_argument(
         "--sources-dir",
-        help=f"folder of the documents' texts, where PATH is copied (default: "
-        f"${paths.SOURCES_ENV}, else {paths.DEFAULT_SOURCES_DIR})",
+        help=f"folder of the documents' texts, where PATH is copied {sources_default}",
     )
     add.set_defaults(func=cmd_add_document)
 

@@ -220,6 +220,12 @@ class WarmKernelManager(AsyncKernelManager):
             )
         return await super()._async_pre_start_kernel(**kw)
 
+    async def _async_wait(self, pollinterval: float = 0.01) -> None:
+        # A killed kernel (nbclient's immediate shutdown, once the last cell's output is in)
+        # is gone within milliseconds: jupyter_client polls every 0.1 s, a tenth of a
+        # second a page.
+        await super()._async_wait(pollinterval)
+
 
 def _new_id() -> str:
     import uuid

@@ -23,7 +23,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from . import paths
@@ -365,7 +365,46 @@ def recover(out: Path) -> None:
 
 
 @contextlib.contextmanager
-def locked(out: Path, wait: bool = True) -> Iterator[None]:
+def holding(
+    path: Path,
+    busy: Callable[[str], Exception],
+    waiting: Callable[[str], str] | None = None,
+) -> Iterator[None]:
+    """Hold the OS file lock (``fcntl.flock``) on ``path``, a file that holds the holder's
+    process id, created when missing. The lock goes with the process, even a killed one.
+
+    Parameters
+    ----------
+    path
+        The lock file.
+    busy
+        When another process holds the lock and there is no ``waiting``: the error to raise,
+        from the holder's process id.
+    waiting
+        When given: what to say on stderr (from the holder's process id) before waiting for
+        the lock.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            if waiting is None:
+                raise busy(holder) from None
+            print(f"tspolicy: {waiting(holder)}", file=sys.stderr, flush=True)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock; the kernel does the same if the process dies
+
+
+def locked(out: Path, wait: bool = True) -> contextlib.AbstractContextManager[None]:
     """Hold the output's lock for the duration of a build.
 
     Parameters
@@ -376,30 +415,18 @@ def locked(out: Path, wait: bool = True) -> Iterator[None]:
         When another build holds the lock: wait for it (saying so on stderr), or raise
         :class:`BuildLocked` at once.
     """
-    path = lock_path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                raise
-            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
-            if not wait:
-                raise BuildLocked(
-                    f"--out {out}: another build (process {holder}) is writing this site; "
-                    "run again when it has finished, or leave out --no-wait to wait for it"
-                ) from None
-            print(
-                f"tspolicy: another build (process {holder}) is writing {out}; waiting for it "
-                "to finish (Ctrl-C to stop; --no-wait exits instead)",
-                file=sys.stderr,
-                flush=True,
+    return holding(
+        lock_path(out),
+        busy=lambda holder: BuildLocked(
+            f"--out {out}: another build (process {holder}) is writing this site; "
+            "run again when it has finished, or leave out --no-wait to wait for it"
+        ),
+        waiting=(
+            lambda holder: (
+                f"another build (process {holder}) is writing {out}; waiting for "
+                "it to finish (Ctrl-C to stop; --no-wait exits instead)"
             )
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        yield
-    finally:
-        os.close(fd)  # releases the lock; the kernel does the same if the process dies
+        )
+        if wait
+        else None,
+    )
