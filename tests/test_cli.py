@@ -137,3 +137,24 @@ def test_debug_shows_a_bugs_traceback_but_not_bad_inputs(monkeypatch, capsys):
     monkeypatch.setattr(cli, "cmd_gallery", bad_input)
     assert main(["gallery"]) == 1
     assert capsys.readouterr().err == "tspolicy: figures.csv: not found\n"
+
+
+def test_the_program_skips_a_slow_import_no_command_needs():
+    """``tspolicy`` (cli.run) treats rfc3987_syntax as not installed: jsonschema, imported by
+    nbformat, goes without its ``iri`` check, and notebooks still validate."""
+    code = (
+        "import sys\n"
+        "sys.argv = ['tspolicy', '--version']\n"
+        "from tspolicy.cli import run\n"
+        "try:\n"
+        "    run()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "import nbformat\n"
+        "nbformat.validate(nbformat.v4.new_notebook())\n"
+        "print(sys.modules['rfc3987_syntax'] is None)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip().splitlines()[-1] == "True", done.stdout + done.stderr

@@ -43,6 +43,8 @@ assert pd.get_option("display.max_rows") != 2, "a pandas option of the page befo
 assert plt.get_fignums() == [], "a figure the page before left open"
 assert not any("LEAKED" in cell for cell in In[:-1]), "the history of the page before"
 assert get_ipython().execution_count < 5, "the execution count goes on from the page before"
+import sys
+assert sys.modules.get("rfc3987_syntax", "absent") is not None, "an import the build skips"
 """
 
 
