@@ -8,7 +8,7 @@ import pytest
 from tspolicy import formatting as fmt
 from tspolicy.i18n import LANGUAGES, check_language, strings, t
 
-PLACEHOLDER = re.compile(r"\{(\w+)\}")
+PLACEHOLDER = re.compile(r"\{(\w+)(?::\w+)?\}")
 
 
 def test_every_string_exists_in_every_language_with_the_same_placeholders():

@@ -34,6 +34,7 @@ from .i18n import (
     subject_written,
     t,
 )
+from .numbers import VAGUE
 
 #: The prefix of an evidence note's HTML id: ``ev-F013``, ``ev-E005``, ``ev-ctx-…``.
 ANCHOR = "ev-"
@@ -162,6 +163,21 @@ def tagged(text: str, ds: Dataset) -> markupsafe.Markup:
     return markupsafe.Markup("").join(out)
 
 
+def verdict_text(verdict: str, lang: str, *, n: int = 1, vague: bool = False) -> str:
+    """A primary-source verdict as a sentence, after ``n`` figures (``n`` > 1: "None of these
+    figures has been verified…", "ces nombres comptent…") or after a vague word, which is no
+    number (``vague``: "the primary source words it differently", never "this number")."""
+    from .i18n import strings
+
+    keys = []
+    if vague:
+        keys.append(f"verdict_vague.{verdict}")
+    if n > 1:
+        keys.append(f"verdict_plural.{verdict}")
+    keys.append(f"verdict.{verdict}")
+    return t(next(k for k in keys if k in strings()), lang)
+
+
 def metric_html(metrics: pd.DataFrame, metric: str, lang: str) -> markupsafe.Markup:
     """A metric's label in ``lang`` as HTML; while it is pending, "translation pending"
     (``<em class="pending">``) followed by the metric's id in ``<code>``, so that two pending
@@ -221,15 +237,18 @@ def _document(ds: Dataset, document_id: str, lang: str) -> dict[str, Any]:
     }
 
 
-def _check(ds: Dataset, claim: str, lang: str, named: str = "") -> dict[str, Any]:
+def _check(
+    ds: Dataset, claim: str, lang: str, named: str = "", vague: bool = False
+) -> dict[str, Any]:
     """The primary-source check of ``claim``; ``named`` is the primary source the figure's
-    document names (``figures.csv``), shown when the check names none."""
+    document names (``figures.csv``), shown when the check names none; ``vague``: the
+    figure is a vague word, no number."""
     checks = ds.primary_checks
     match = checks.loc[checks["claim"] == claim]
     if match.empty:
         return {
             "verdict_key": "unverified",
-            "verdict": t("verdict.unverified", lang),
+            "verdict": verdict_text("unverified", lang, vague=vague),
             "source": named,
             "as_named": bool(named),
             "published": "",
@@ -249,7 +268,7 @@ def _check(ds: Dataset, claim: str, lang: str, named: str = "") -> dict[str, Any
     )
     return {
         "verdict_key": str(row["verdict"]),
-        "verdict": t(f"verdict.{row['verdict']}", lang),
+        "verdict": verdict_text(str(row["verdict"]), lang, vague=vague),
         "source": source or named,
         "as_named": not source and bool(named),
         "published": fmt.period(_text(row["published"]).strip(), lang),  # at its precision
@@ -272,7 +291,13 @@ def _figure_note(ds: Dataset, figures: pd.DataFrame, figure_id: str, lang: str) 
         "excerpt": str(row["excerpt"]),
         "excerpt_translated": _translated(row, "excerpt", lang, document["lang"]),
         "document": document,
-        "check": _check(ds, str(row["claim"]), lang, _text(row.get("primary_source")).strip()),
+        "check": _check(
+            ds,
+            str(row["claim"]),
+            lang,
+            _text(row.get("primary_source")).strip(),
+            vague=str(row["qualifier"]) == VAGUE,
+        ),
     }
 
 
