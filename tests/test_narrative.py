@@ -410,3 +410,17 @@ def test_every_large_number_links_to_its_evidence(dataset, context, topic, lang)
     known = {*dataset.figures["figure_id"], *dataset.events["event_id"]}
     assert all(i in known or i.startswith("ctx-") for i in ids), ids
     assert ids or (topic == "sources" and not linked)
+
+
+def test_notes_name_their_links_sources_and_what_they_source(dataset):
+    """[NCMEC], not [ncmec_reports_by_platform]; a page of events sources its dates; a
+    document that names no source says so, in the page's language."""
+    from tspolicy.evidence import notes_html, ref, t
+
+    link = ref(["ctx-ncmec_reports_by_platform"], "fr")
+    assert ">NCMEC</bdi>" in link and "ncmec_reports_by_platform</bdi>" not in link
+    assert t("evidence.heading_events", "fr") in notes_html(dataset, ["E001"], "fr")
+    assert t("evidence.heading", "fr") in notes_html(dataset, ["F005"], "fr")
+    unattributed = notes_html(dataset, ["F028"], "fr")  # "Unattributed (the article's own words)"
+    assert "Unattributed" not in unattributed and "aucune source nommée" in unattributed
+    assert t("evidence.as_named", "fr") not in unattributed

@@ -215,6 +215,14 @@ def name(kind: str, value: str, lang: str) -> str:
     return value if lang == "en" else t("i18n.pending_name", lang, name=value)
 
 
+def after_by(subject: str, shown: str, lang: str) -> str:
+    """An organisation as it follows "by" / "par": French gives a name its article ("soutenues
+    par l’International Justice Mission (IJM)"); ``strings.yaml`` holds that form
+    (``by.<subject>``), else ``shown`` (the subject's name in ``lang``) is used as it is."""
+    entry = strings().get(f"by.{subject}")
+    return entry[check_language(lang)] if entry and entry.get(lang) else shown
+
+
 def subject_name(figures: pd.DataFrame, subject: str, lang: str) -> str:
     """A subject's name in ``lang``, from the ``subject_<lang>`` column the loader adds to
     the figures (from ``data/subjects.csv``).

@@ -34,6 +34,7 @@ from .evidence import CONTEXT_PREFIX, metric_html, quotations, ref, subject_html
 from .groups import CONTENT, ENFORCEMENT, RANK, SHARE, SHARE_BASE
 from .i18n import (
     DIRECTION,
+    after_by,
     check_language,
     event_text,
     join,
@@ -370,9 +371,7 @@ def _enforcement(
     subject = selection.single(rows["subject"])
     return {
         "organisation": subject_html(rows, subject, lang),
-        "by_organisation": t(f"by.{subject}", lang)
-        if f"by.{subject}" in strings()
-        else subject_html(rows, subject, lang),
+        "by_organisation": after_by(subject, subject_html(rows, subject, lang), lang),
         "country": name("country", selection.single(rows["geography"]), lang),
         "start": str(int(starts.min())) if len(starts) else "",
         "end": _end_of_period(ds, rows, lang) if open_ended else {"date": "", "of": ""},
