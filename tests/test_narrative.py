@@ -424,3 +424,23 @@ def test_notes_name_their_links_sources_and_what_they_source(dataset):
     unattributed = notes_html(dataset, ["F028"], "fr")  # "Unattributed (the article's own words)"
     assert "Unattributed" not in unattributed and "aucune source nommée" in unattributed
     assert t("evidence.as_named", "fr") not in unattributed
+
+
+def test_verdicts_that_differ_within_a_sentence_are_each_said_of_their_figures():
+    from tspolicy.evidence import verdict_text
+    from tspolicy.i18n import continue_sentence
+    from tspolicy.narrative import _verdict_sentences
+
+    def check(verdict, name):
+        return {"verdict": verdict, "vague": False, "name": name}
+
+    same = _verdict_sentences([check("unverified", "A"), check("unverified", "B")], "fr")
+    assert same == [verdict_text("unverified", "fr", n=2)]
+    mixed = _verdict_sentences(
+        [check("unverified", "A"), check("differs_in_value", "B"), check("unverified", "C")], "fr"
+    )
+    assert mixed == [
+        f"A\u202f; C\u202f: {continue_sentence(verdict_text('unverified', 'fr', n=2))}",
+        f"B\u202f: {continue_sentence(verdict_text('differs_in_value', 'fr'))}",
+    ]
+    assert _verdict_sentences([check("matches", "A")], "en") == []
