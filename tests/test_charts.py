@@ -149,9 +149,10 @@ def test_verdicts_that_do_not_match_are_on_the_chart(rendered):
     )
     assert any("CyberTipline report can hold many files" in n for n in chart.notes)
     chart, _ = rendered["platform_shares", "fr"]
+    # after "Facebook, 65 % :", in lower case: French writes no capital after a colon
     assert any(
-        "Non vérifié auprès d’une source primaire" in n
-        or "Non vérifié auprès d'une source primaire" in n
+        "\u202f: non vérifié auprès d’une source primaire" in n
+        or "\u202f: non vérifié auprès d'une source primaire" in n
         for n in chart.notes
     ), chart.notes
 

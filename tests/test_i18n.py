@@ -8,7 +8,7 @@ import pytest
 from tspolicy import formatting as fmt
 from tspolicy.i18n import LANGUAGES, check_language, strings, t
 
-PLACEHOLDER = re.compile(r"\{(\w+)\}")
+PLACEHOLDER = re.compile(r"\{(\w+)(?::\w+)?\}")
 
 
 def test_every_string_exists_in_every_language_with_the_same_placeholders():
@@ -85,3 +85,40 @@ def test_the_enforcement_page_says_what_its_numbers_count(lang):
     for metric in ("victims_rescued", "traffickers_arrested"):
         label = metric_text(metrics, metric, "label", lang).casefold()
         assert label in description, (metric, label)
+
+
+def test_french_writes_no_capital_after_a_colon_but_keeps_a_names():
+    """« À savoir : une part… », « Facebook, 65 % : non vérifié… »; "Meta" stays Meta."""
+    assert t("caveat", "fr", caveat="Une part de ce que") == "À savoir\u202f: une part de ce que"
+    assert t("caveat", "fr", caveat="Meta compte") == "À savoir\u202f: Meta compte"
+    assert t("caveat", "en", caveat="Meta's figures") == "Note: Meta's figures"
+    note = t("chart.verdict_note", "fr", subject="Facebook", amount="65 %", verdict="Non vérifié.")
+    assert note.endswith("\u202f: non vérifié.")
+
+
+def test_a_citation_is_written_in_the_pages_language():
+    from tspolicy.site import Stamp, citation
+
+    stamp = Stamp("0.1.0+abc", "2026-12-02")
+    cited = {
+        lang: str(
+            citation(title="T", name="overview", lang=lang, stamp=stamp, evidence_ids=["F1"])[
+                "plain"
+            ]
+        )
+        for lang in LANGUAGES
+    }
+    assert "tspolicy dataset, version" in cited["en"] and "December 2, 2026" in cited["en"]
+    assert "Jeu de données tspolicy" in cited["fr"] and "2 décembre 2026" in cited["fr"]
+    assert "مجموعة بيانات tspolicy" in cited["ar"]
+    for lang in ("fr", "ar"):
+        assert "dataset" not in cited[lang] and "figures" not in cited[lang]
+
+
+def test_an_organisation_after_by_takes_its_french_article():
+    from tspolicy.i18n import after_by
+
+    name = "International Justice Mission (IJM)"
+    assert after_by(name, name, "fr") == "l’International Justice Mission (IJM)"
+    assert after_by(name, name, "en") == name
+    assert after_by("Some NGO", "Some NGO", "fr") == "Some NGO"

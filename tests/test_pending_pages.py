@@ -98,7 +98,12 @@ def test_a_note_names_the_figures_primary_source_when_the_check_names_none(pendi
     ds = load_dataset(pending_data)
     html = evidence.notes_html(ds, ["F900", "F004"], lang)
     assert f'<cite lang="en" dir="ltr" translate="no">{NAMED}</cite>' in html
-    assert "Meta (as reported by The Guardian)</cite>" in html  # shipped F004
+    # shipped F004, "Meta (as reported by The Guardian)": the name tagged, the relay in the
+    # page's language
+    relay = t("evidence.relayed_by", lang, by="{by}").split("{by}")[0]
+    assert f'translate="no">Meta</cite> ({t("evidence.as_named", lang)}' in html
+    assert f'{relay}<cite lang="en" dir="ltr" translate="no">The Guardian</cite>' in html
+    assert "as reported by The Guardian" not in html or lang == "en"
     assert t("evidence.no_source", lang) not in html
     assert t("verdict.unverified", lang) in html
 

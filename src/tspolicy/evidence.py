@@ -34,6 +34,7 @@ from .i18n import (
     subject_written,
     t,
 )
+from .numbers import VAGUE
 
 #: The prefix of an evidence note's HTML id: ``ev-F013``, ``ev-E005``, ``ev-ctx-…``.
 ANCHOR = "ev-"
@@ -60,18 +61,22 @@ def ref(ids: Iterable[str], lang: str) -> markupsafe.Markup:
     links = markupsafe.Markup(t("punct.comma", lang)).join(
         markupsafe.Markup(
             '<a href="#{anchor}" aria-label="{label} {id}"><bdi translate="no">{short}</bdi></a>'
-        ).format(anchor=anchor(i), label=label, id=i, short=_short(i))
+        ).format(anchor=anchor(i), label=label, id=_short(i, lang), short=_short(i, lang))
         for i in ids
     )
     return markupsafe.Markup('<sup class="ref">[{}]</sup>').format(links)
 
 
-def _short(evidence_id: str) -> str:
-    return (
-        evidence_id[len(CONTEXT_PREFIX) :]
-        if evidence_id.startswith(CONTEXT_PREFIX)
-        else (evidence_id)
-    )
+def _short(evidence_id: str, lang: str = "en") -> str:
+    """A link's text: the figure's or event's id; a context series' short name ("NCMEC",
+    "Meta"), never its snake_case id."""
+    if not evidence_id.startswith(CONTEXT_PREFIX):
+        return evidence_id
+    series = evidence_id[len(CONTEXT_PREFIX) :]
+    key = f"context.{series}.ref"
+    from .i18n import strings
+
+    return t(key, lang) if key in strings() else series
 
 
 def cited(text: str) -> list[str]:
@@ -162,6 +167,21 @@ def tagged(text: str, ds: Dataset) -> markupsafe.Markup:
     return markupsafe.Markup("").join(out)
 
 
+def verdict_text(verdict: str, lang: str, *, n: int = 1, vague: bool = False) -> str:
+    """A primary-source verdict as a sentence, after ``n`` figures (``n`` > 1: "None of these
+    figures has been verified…", "ces nombres comptent…") or after a vague word, which is no
+    number (``vague``: "the primary source words it differently", never "this number")."""
+    from .i18n import strings
+
+    keys = []
+    if vague:
+        keys.append(f"verdict_vague.{verdict}")
+    if n > 1:
+        keys.append(f"verdict_plural.{verdict}")
+    keys.append(f"verdict.{verdict}")
+    return t(next(k for k in keys if k in strings()), lang)
+
+
 def metric_html(metrics: pd.DataFrame, metric: str, lang: str) -> markupsafe.Markup:
     """A metric's label in ``lang`` as HTML; while it is pending, "translation pending"
     (``<em class="pending">``) followed by the metric's id in ``<code>``, so that two pending
@@ -221,16 +241,40 @@ def _document(ds: Dataset, document_id: str, lang: str) -> dict[str, Any]:
     }
 
 
-def _check(ds: Dataset, claim: str, lang: str, named: str = "") -> dict[str, Any]:
+#: How ``figures.csv`` writes a primary source the document names through someone else
+#: ("Meta (as reported by The Guardian)"), or no source at all ("Unattributed (the
+#: article's own words)"): the name is shown as a name, the relay in the page's language.
+_RELAYED = re.compile(r"^(?P<name>.+?) \((?:as reported|quoted) by (?P<by>[^()]+)\)$")
+_UNATTRIBUTED = "Unattributed"
+
+
+def named_source(text: str, lang: str) -> tuple[str, str]:
+    """A document's own naming of its primary source, split for a page: (the name, "as
+    reported by The Guardian" in ``lang`` or ""); ("", "") when the document names none."""
+    text = text.strip()
+    if not text or text.startswith(_UNATTRIBUTED):
+        return "", ""
+    match = _RELAYED.match(text)
+    if not match:
+        return text, ""
+    return match.group("name"), match.group("by")
+
+
+def _check(
+    ds: Dataset, claim: str, lang: str, named: str = "", vague: bool = False
+) -> dict[str, Any]:
     """The primary-source check of ``claim``; ``named`` is the primary source the figure's
-    document names (``figures.csv``), shown when the check names none."""
+    document names (``figures.csv``), shown when the check names none; ``vague``: the
+    figure is a vague word, no number."""
     checks = ds.primary_checks
     match = checks.loc[checks["claim"] == claim]
+    named, relayed_by = named_source(named, lang)
     if match.empty:
         return {
             "verdict_key": "unverified",
-            "verdict": t("verdict.unverified", lang),
+            "verdict": verdict_text("unverified", lang, vague=vague),
             "source": named,
+            "relayed_by": relayed_by,
             "as_named": bool(named),
             "published": "",
             "url": "",
@@ -249,8 +293,9 @@ def _check(ds: Dataset, claim: str, lang: str, named: str = "") -> dict[str, Any
     )
     return {
         "verdict_key": str(row["verdict"]),
-        "verdict": t(f"verdict.{row['verdict']}", lang),
+        "verdict": verdict_text(str(row["verdict"]), lang, vague=vague),
         "source": source or named,
+        "relayed_by": "" if source else relayed_by,
         "as_named": not source and bool(named),
         "published": fmt.period(_text(row["published"]).strip(), lang),  # at its precision
         "url": _text(row["url"]).strip(),
@@ -272,7 +317,13 @@ def _figure_note(ds: Dataset, figures: pd.DataFrame, figure_id: str, lang: str) 
         "excerpt": str(row["excerpt"]),
         "excerpt_translated": _translated(row, "excerpt", lang, document["lang"]),
         "document": document,
-        "check": _check(ds, str(row["claim"]), lang, _text(row.get("primary_source")).strip()),
+        "check": _check(
+            ds,
+            str(row["claim"]),
+            lang,
+            _text(row.get("primary_source")).strip(),
+            vague=str(row["qualifier"]) == VAGUE,
+        ),
     }
 
 
@@ -298,6 +349,7 @@ def _context_note(ds: Dataset, series_name: str, lang: str) -> dict:
     series = load_context(series_name, ds.data_dir)
     return {
         "id": f"{CONTEXT_PREFIX}{series_name}",
+        "short": _short(f"{CONTEXT_PREFIX}{series_name}", lang),
         "anchor": anchor(f"{CONTEXT_PREFIX}{series_name}"),
         "what": t(f"context.{series_name}.name", lang),
         "citation": series.citation(),
@@ -335,19 +387,29 @@ def notes_html(ds: Dataset, ids: Iterable[str], lang: str) -> str:
     """The page's evidence section: one note per id, each excerpt once."""
     from .site import environment
 
+    found = notes(ds, ids, lang)
+    events = set(ds.events["event_id"].astype(str))
+    kinds = {"events" if n["id"] in events else "figures" for n in found}
+    # A page of events calls its notes the sources of its dates, not of its numbers.
+    suffix = {frozenset({"events"}): "_events", frozenset({"events", "figures"}): "_both"}.get(
+        frozenset(kinds), ""
+    )
     return (
         environment()
         .get_template("evidence.html.j2")
         .render(
-            notes=notes(ds, ids, lang),
+            notes=found,
             lang=lang,
             colon=t("punct.colon", lang),
             comma=t("punct.comma", lang),
             strings={
+                "heading": t(f"evidence.heading{suffix}", lang),
+                "intro": t(f"evidence.intro{suffix}", lang),
+                "relayed_by": t("evidence.relayed_by", lang, by="{by}"),
+            }
+            | {
                 key: t(f"evidence.{key}", lang)
                 for key in (
-                    "heading",
-                    "intro",
                     "translation",
                     "pending",
                     "document",

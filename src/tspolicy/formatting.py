@@ -146,6 +146,26 @@ def month_interval(start: dt.date, end: dt.date, lang: str) -> str:
     return babel_dates.format_interval(start, end, "yMMMM", locale=lang)
 
 
+#: A span of months in running text: "de janvier à septembre 2022" (fr; "d’avril"),
+#: "من يناير إلى سبتمبر 2022" (ar); English keeps CLDR's "January – September 2022".
+_SPAN = {"fr": ("de {a} à {b}", "d’{a} à {b}"), "ar": ("من {a} إلى {b}", "من {a} إلى {b}")}
+
+
+def month_span(start: dt.date, end: dt.date, lang: str) -> str:
+    """A span of months as a sentence says it: "de janvier à septembre 2022" in French,
+    "من يناير إلى سبتمبر 2022" in Arabic, "January – September 2022" in English."""
+    check_language(lang)
+    if lang not in _SPAN:
+        return month_interval(start, end, lang)
+    first = babel_dates.format_date(
+        start, "MMMM" if start.year == end.year else "MMMM y", locale=lang
+    )
+    last = babel_dates.format_date(end, "MMMM y", locale=lang)
+    plain, elided = _SPAN[lang]
+    pattern = elided if first[:1].lower() in "aeiouyâéèêîôû" else plain
+    return pattern.format(a=first, b=last)
+
+
 def quarter_span(first: str, last: str, lang: str) -> str:
     """Quarters said as months in ``lang``: "2022Q1", "2022Q3" → "January – September 2022"."""
     start = dt.date(int(first[:4]), 3 * int(first[-1]) - 2, 1)
@@ -189,7 +209,7 @@ def period(text: str, lang: str) -> str:
         if len(start) == len(end) == 7:  # months
             first = dt.date(int(start[:4]), int(start[5:]), 1)
             last = dt.date(int(end[:4]), int(end[5:]), 1)
-            return month_interval(first, last, lang)
+            return month_span(first, last, lang)
         return f"{period(start, lang)}–{period(end, lang)}"
     if len(start) == 7:
         return date(dt.date(int(start[:4]), int(start[5:]), 1), "month", lang)

@@ -6,6 +6,8 @@ labels and caveats) or from ``data/events.csv`` (event wording) — never from a
 
 from __future__ import annotations
 
+import re
+import string
 from functools import lru_cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
@@ -35,8 +37,147 @@ def strings() -> dict[str, dict[str, str]]:
     return yamlfile.parse(text)
 
 
+#: Words a sentence of ours or of the data may start with, that stay lower case when the
+#: sentence continues after a colon or a semicolon ("À savoir : une part…"). A word not
+#: listed (a name: "Meta", "NCMEC") keeps its capital: a missed lower case is a matter of
+#: style, a lower-cased name an error.
+_CONTINUABLE = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "this",
+        "these",
+        "that",
+        "those",
+        "it",
+        "its",
+        "each",
+        "every",
+        "no",
+        "none",
+        "not",
+        "one",
+        "some",
+        "all",
+        "any",
+        "at",
+        "in",
+        "on",
+        "of",
+        "from",
+        "for",
+        "by",
+        "as",
+        "to",
+        "with",
+        "read",
+        "checked",
+        "only",
+        "neither",
+        "nor",
+        "le",
+        "la",
+        "les",
+        "l",
+        "un",
+        "une",
+        "des",
+        "du",
+        "de",
+        "d",
+        "ce",
+        "cet",
+        "cette",
+        "ces",
+        "il",
+        "elle",
+        "ils",
+        "elles",
+        "on",
+        "aucun",
+        "aucune",
+        "aucuns",
+        "non",
+        "ni",
+        "pas",
+        "à",
+        "au",
+        "aux",
+        "en",
+        "dans",
+        "sur",
+        "selon",
+        "d’après",
+        "d'après",
+        "chaque",
+        "chacun",
+        "chacune",
+        "tout",
+        "toute",
+        "tous",
+        "toutes",
+        "lu",
+        "lus",
+        "vérifié",
+        "vérifiés",
+        "vérifiée",
+        "vérifiées",
+        "seul",
+        "seule",
+        "seulement",
+        "leur",
+        "leurs",
+        "sa",
+        "son",
+        "ses",
+        "quantité",
+        "quantités",
+        "une",
+        "part",
+        "rang",
+        "victimes",
+        "trafiquants",
+        "auteurs",
+        "contenus",
+        "signalements",
+        "personnes",
+    ]
+)
+_FIRST_WORD = re.compile(r"^([A-ZÀ-ÖØ-Þ])([^\s,;:.()«»]*)")
+
+
+def continue_sentence(text: str) -> str:
+    """``text`` as the continuation of a sentence (after a colon or a semicolon): its first
+    letter in lower case when its first word is a common word (:data:`_CONTINUABLE`)."""
+    match = _FIRST_WORD.match(text)
+    if not match:
+        return text
+    word = (match.group(1) + match.group(2)).lower()
+    base = re.split(r"[’']", word, maxsplit=1)[0]
+    if word in _CONTINUABLE or base in _CONTINUABLE:
+        return match.group(1).lower() + text[1:]
+    return text
+
+
+class _Formatter(string.Formatter):
+    """``str.format`` with one more format spec, ``:lc``: the value continues a sentence
+    (:func:`continue_sentence`), e.g. ``"À savoir : {caveat:lc}"``."""
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if format_spec == "lc":
+            return continue_sentence(str(value))
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Formatter()
+
+
 def t(key: str, lang: str, **values: Any) -> str:
     """Return the string ``key`` in ``lang``, with its ``{placeholders}`` filled.
+
+    A placeholder written ``{name:lc}`` continues a sentence: its value's first word is put
+    in lower case when it is a common word (French writes no capital after a colon).
 
     Raises
     ------
@@ -45,7 +186,7 @@ def t(key: str, lang: str, **values: Any) -> str:
     """
     check_language(lang)
     entry = strings()[key]
-    return entry[lang].format(**values)
+    return _FORMATTER.format(entry[lang], **values)
 
 
 def plural(key: str, lang: str, count: float, **values: Any) -> str:
@@ -58,7 +199,7 @@ def plural(key: str, lang: str, count: float, **values: Any) -> str:
 
     forms = strings()[key][check_language(lang)]
     category = Locale.parse(lang).plural_form(count)
-    return (forms.get(category) or forms["other"]).format(**values)
+    return _FORMATTER.format(forms.get(category) or forms["other"], **values)
 
 
 def name(kind: str, value: str, lang: str) -> str:
@@ -72,6 +213,14 @@ def name(kind: str, value: str, lang: str) -> str:
     if entry and entry.get(lang):
         return entry[lang]
     return value if lang == "en" else t("i18n.pending_name", lang, name=value)
+
+
+def after_by(subject: str, shown: str, lang: str) -> str:
+    """An organisation as it follows "by" / "par": French gives a name its article ("soutenues
+    par l’International Justice Mission (IJM)"); ``strings.yaml`` holds that form
+    (``by.<subject>``), else ``shown`` (the subject's name in ``lang``) is used as it is."""
+    entry = strings().get(f"by.{subject}")
+    return entry[check_language(lang)] if entry and entry.get(lang) else shown
 
 
 def subject_name(figures: pd.DataFrame, subject: str, lang: str) -> str:

@@ -30,20 +30,25 @@ from . import selection
 from .context import CHILD_ENDANGERMENT, ContextSeries
 from .corroborate import corroborate, document_origins
 from .data import Dataset
-from .evidence import CONTEXT_PREFIX, metric_html, ref, subject_html
-from .groups import CONTENT, ENFORCEMENT, RANK, SHARE
+from .evidence import CONTEXT_PREFIX, metric_html, quotations, ref, subject_html, verdict_text
+from .groups import CONTENT, ENFORCEMENT, RANK, SHARE, SHARE_BASE
 from .i18n import (
     DIRECTION,
+    after_by,
     check_language,
     event_text,
     join,
     metric_text,
     name,
+    plural,
+    strings,
     t,
     written,
 )
 from .numbers import VAGUE
 
+#: The primary-source verdicts, in the order the sources page counts them.
+VERDICTS = ("matches", "differs_in_value", "differs_in_definition", "differs_in_date", "unverified")
 TOPICS = ("overview", "platform_shares", "enforcement", "content_counts", "sources", "timeline")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}#|~!])")
 
@@ -71,6 +76,24 @@ def _cite(name: str) -> markupsafe.Markup:
     return markupsafe.Markup('<cite lang="en" dir="ltr" translate="no">{}</cite>').format(
         markupsafe.Markup(escape_markdown(name))
     )
+
+
+def _phrase(key: str, lang: str, count: float | None = None, **values: Any) -> markupsafe.Markup:
+    """An interface string (plural by ``count`` when given) as Markdown-safe markup: its
+    words escaped, its markup values (document ids, links) kept as they are."""
+    slots = {}
+    plain = {}
+    for field, value in values.items():
+        if isinstance(value, markupsafe.Markup):
+            slots[f"\x00{len(slots)}\x00"] = str(value)
+            plain[field] = next(reversed(slots))
+        else:
+            plain[field] = value
+    text = plural(key, lang, count, **plain) if count is not None else t(key, lang, **plain)
+    text = escape_markdown(text)
+    for slot, value in slots.items():
+        text = text.replace(slot, value)
+    return markupsafe.Markup(text)
 
 
 def _primary(rows: pd.DataFrame, lang: str) -> markupsafe.Markup:
@@ -151,18 +174,84 @@ def _statement(rows: pd.DataFrame, lang: str) -> dict[str, Any]:
         if str(row.get("period_from")) == "primary_source"
         else "",
         "documents": _documents(rows["document_id"]),
+        "n_documents": rows["document_id"].nunique(),
         "primary": _primary(rows, lang),
     }
 
 
-def _check(claim: str, verdicts: dict[str, str], lang: str) -> dict[str, str]:
+def _check(claim: str, verdicts: dict[str, str], lang: str, vague: bool = False) -> dict[str, Any]:
     verdict = verdicts.get(claim, "unverified")
-    return {"verdict": verdict, "text": t(f"verdict.{verdict}", lang)}
+    return {
+        "verdict": verdict,
+        "vague": vague,
+        "text": verdict_text(verdict, lang, vague=vague),
+    }
 
 
-def _distinct_verdicts(checks) -> list[str]:
-    """The texts of the verdicts that are not 'matches', each once."""
-    return list(dict.fromkeys(c["text"] for c in checks if c["verdict"] != "matches"))
+def _verdict_sentences(checks: Sequence[Mapping[str, Any]], lang: str) -> list[str]:
+    """The verdicts of the figures one sentence gives, each once and in the right number.
+
+    Each check carries its ``verdict``, ``vague`` and ``name`` (what it is about). One
+    verdict shared by all the figures is said of them all — in the plural after several
+    ("None of these figures has been verified…"); verdicts that apply to some only are
+    each preceded by the names of their figures. "matches" is not said.
+    """
+    checks = list(checks)
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for check in checks:
+        groups.setdefault(check["verdict"], []).append(check)
+    out = []
+    for verdict, group in groups.items():
+        if verdict == "matches":
+            continue
+        text = verdict_text(verdict, lang, n=len(group), vague=all(c.get("vague") for c in group))
+        if len(groups) == 1:
+            out.append(text)
+        else:
+            names = _join([c["name"] for c in group], t("list.separator", lang))
+            out.append(_phrase("verdict.of", lang, names=names, verdict=text))
+    return out
+
+
+def _share_base(ds: Dataset, shares: pd.DataFrame, lang: str) -> dict[str, Any] | None:
+    """The base the documents giving a share state for it (``cases_analysed`` of the same
+    documents and period: "based on 105 cases"), or None when they state none."""
+    if shares.empty:
+        return None
+    rows = selection.claims(ds.figures)
+    rows = rows[
+        (rows["metric"] == SHARE_BASE)
+        & rows["document_id"].isin(shares["document_id"])
+        & rows["claim_period"].isin(shares["claim_period"])
+    ]
+    if rows.empty:
+        return None
+    row = selection.consensus(rows)
+    value = float(row["value"])
+    cases = plural("unit.cases", lang, value, n=fmt.number(value, lang))
+    qualifier = str(row["qualifier"])
+    return {
+        "quantity": cases if qualifier == "exact" else t(f"qualifier.{qualifier}", lang, n=cases),
+        "refs": ref(rows["figure_id"].astype(str), lang),
+        "documents": _documents(rows["document_id"]),
+        "same_documents": set(rows["document_id"]) == set(shares["document_id"]),
+        "n_documents": rows["document_id"].nunique(),
+    }
+
+
+def _explanation(ds: Dataset, claim: str, lang: str) -> markupsafe.Markup | None:
+    """A claim's primary-source explanation in ``lang``, its English quotations tagged;
+    "explanation pending" while it is not translated; None when no check explains it."""
+    checks = ds.primary_checks
+    match = checks.loc[checks["claim"] == claim]
+    if match.empty:
+        return None
+    column = "explanation" if lang == "en" else f"explanation_{lang}"
+    text = match.iloc[0].get(column)
+    if isinstance(text, str) and text.strip():
+        html = str(quotations(text.strip(), lang)).replace("&#39;", "'").replace("&#34;", '"')
+        return markupsafe.Markup('<span class="why">{}</span>').format(markupsafe.Markup(html))
+    return markupsafe.Markup('<em class="pending">{}</em>').format(t("evidence.explanation", lang))
 
 
 def _platform_shares(ds: Dataset, lang: str, year: int | str | None = None, **_: Any) -> dict:
@@ -174,18 +263,49 @@ def _platform_shares(ds: Dataset, lang: str, year: int | str | None = None, **_:
             group[group["metric"] == RANK],
             group[group["metric"] == SHARE],
         )
+        share = _statement(shares, lang) if len(shares) else None
+        share_claim = str(shares["claim"].iloc[0]) if len(shares) else ""
+        if share is not None:
+            # How many documents give the share, and which: never "the documents" for one.
+            share["given_by"] = _phrase(
+                "share.given_by",
+                lang,
+                share["n_documents"],
+                n=fmt.number(share["n_documents"], lang),
+                documents=_join(share["documents"], t("punct.comma", lang)),
+            )
+        name_ = subject_html(group, str(subject), lang)
+        checks = []
+        if len(ranks):
+            rank_check = _check(str(ranks["claim"].iloc[0]), verdicts, lang)
+            checks.append({**rank_check, "name": name_})
+        share_check = _check(share_claim, verdicts, lang) if share is not None else None
+        if share_check is not None:
+            checks.append({**share_check, "name": name_})
         platforms.append(
             {
                 "rank_value": float(selection.consensus(ranks)["value"]) if len(ranks) else 99.0,
-                "subject": subject_html(group, str(subject), lang),
+                "subject": name_,
                 "rank": fmt.value(selection.consensus(ranks)["value"], "rank", lang)
                 if len(ranks)
                 else "",
                 "rank_refs": ref(ranks["figure_id"].astype(str), lang),
-                "share": _statement(shares, lang) if len(shares) else None,
-                "share_check": _check(str(shares["claim"].iloc[0]), verdicts, lang)
-                if len(shares)
+                "share": share,
+                "share_check": share_check,
+                "share_base": _share_base(ds, shares, lang),
+                "share_explanation": _explanation(ds, share_claim, lang)
+                if share_check is not None and share_check["verdict"] != "matches"
                 else None,
+                "verdicts": _verdict_sentences(checks, lang),
+                "rank_given_by": _phrase(
+                    "rank.given_by",
+                    lang,
+                    ranks["document_id"].nunique(),
+                    n=fmt.number(ranks["document_id"].nunique(), lang),
+                    documents=_join(_documents(ranks["document_id"]), t("punct.comma", lang)),
+                )
+                if len(ranks)
+                else "",
                 "documents": _documents(group["document_id"]),
             }
         )
@@ -199,6 +319,31 @@ def _platform_shares(ds: Dataset, lang: str, year: int | str | None = None, **_:
     }
 
 
+def _label_in_sentence(text: str, lang: str) -> str:
+    """A metric's label inside a sentence (after a semicolon): no capital in en and fr.
+
+    A label is a common noun phrase ("Suspected traffickers arrested"); a first word with
+    more capitals than its first letter (an acronym: "NCMEC") keeps them."""
+    if lang == "ar" or not text[1:2].islower():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _end_of_period(ds: Dataset, rows: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Where an open period ("2011/..") ends: the date of the document that gives it — its
+    publication date, or "the date of the op-ed (not given in the text)"."""
+    docs = ds.sources[ds.sources["document_id"].isin(rows["document_id"])]
+    if len(docs) != 1:
+        return {"date": "", "of": ""}
+    doc = docs.iloc[0]
+    kind = t(f"kind_the.{doc['kind']}", lang) if f"kind_the.{doc['kind']}" in strings() else ""
+    published = doc["published"]
+    return {
+        "date": fmt.date(published, "day", lang) if pd.notna(published) else "",
+        "of": kind,
+    }
+
+
 def _enforcement(
     ds: Dataset, lang: str, organisation: str | None = None, country: str | None = None, **_: Any
 ) -> dict:
@@ -208,24 +353,33 @@ def _enforcement(
     for metric in ENFORCEMENT:
         group = rows[rows["metric"] == metric]
         if len(group):
+            label = metric_text(ds.metrics, metric, "label", lang)
             outcomes.append(
                 {
-                    "label": metric_text(ds.metrics, metric, "label", lang),
+                    "label": label,
+                    "label_lower": _label_in_sentence(label, lang),
                     **_statement(group, lang),
                     "caveat": metric_text(ds.metrics, metric, "caveat", lang),
-                    "check": _check(str(group["claim"].iloc[0]), verdicts, lang),
+                    "check": {
+                        **_check(str(group["claim"].iloc[0]), verdicts, lang),
+                        "name": label,
+                    },
                 }
             )
     starts = rows["period_start"].dropna()
+    open_ended = rows["period"].astype(str).str.endswith("/..").any()
+    subject = selection.single(rows["subject"])
     return {
-        "organisation": subject_html(rows, selection.single(rows["subject"]), lang),
+        "organisation": subject_html(rows, subject, lang),
+        "by_organisation": after_by(subject, subject_html(rows, subject, lang), lang),
         "country": name("country", selection.single(rows["geography"]), lang),
         "start": str(int(starts.min())) if len(starts) else "",
+        "end": _end_of_period(ds, rows, lang) if open_ended else {"date": "", "of": ""},
         "outcomes": outcomes,
         "all_lower_bounds": all(o["lower_bound"] for o in outcomes),
         "documents": _documents(rows["document_id"]),
         "primary": _primary(rows, lang),
-        "verdicts": _distinct_verdicts(o["check"] for o in outcomes),
+        "verdicts": _verdict_sentences([o["check"] for o in outcomes], lang),
     }
 
 
@@ -255,9 +409,13 @@ def _content_counts(
     )
     platforms_out = []
     for subject, group in rows.groupby("subject", observed=True):
+        statement = _statement(group, lang)
         entry = {
-            **_statement(group, lang),
-            "check": _check(str(group["claim"].iloc[0]), verdicts, lang),
+            **statement,
+            "check": {
+                **_check(str(group["claim"].iloc[0]), verdicts, lang, statement["vague"]),
+                "name": statement["subject"],
+            },
             "meta": None,
             "ncmec": None,
             "meta_refs": ref([f"{CONTEXT_PREFIX}meta_content_actioned"], lang),
@@ -268,10 +426,22 @@ def _content_counts(
         if str(subject) in ncmec_values:
             entry["ncmec"] = fmt.count(ncmec_values[str(subject)], lang)
         platforms_out.append(entry)
+    for entry in platforms_out:  # said right after the documents' figure, which it names
+        check = entry["check"]
+        entry["verdict_named"] = (
+            _phrase(
+                "verdict.named",
+                lang,
+                amount=markupsafe.Markup(escape_markdown(entry["quantity"])) + entry["refs"],
+                verdict=check["text"],
+            )
+            if check["verdict"] != "matches"
+            else ""
+        )
     return {
         "platforms": platforms_out,
-        "verdicts": _distinct_verdicts(p["check"] for p in platforms_out),
-        "period": fmt.quarter_span(*span, lang) if span else "",
+        "verdicts": _verdict_sentences([p["check"] for p in platforms_out], lang),
+        "period": fmt.month_span(*_quarter_dates(*span), lang) if span else "",
         "ncmec_year": str(ncmec_year) if ncmec_year is not None else "",
         "documents": _documents(rows["document_id"]),
         "primary": _primary(rows, lang),
@@ -283,6 +453,16 @@ def _content_counts(
         "meta_citation": _cite(meta.citation()) if meta is not None else "",
         "ncmec_citation": _cite(ncmec.citation()) if ncmec is not None else "",
     }
+
+
+def _quarter_dates(first: str, last: str) -> tuple[Any, Any]:
+    """The first month of quarter ``first`` and the last of ``last`` ("2022Q1", "2022Q3")."""
+    import datetime as dt
+
+    return (
+        dt.date(int(first[:4]), 3 * int(first[-1]) - 2, 1),
+        dt.date(int(last[:4]), 3 * int(last[-1]), 1),
+    )
 
 
 def _statements(rows: pd.DataFrame, lang: str) -> list[str]:
@@ -340,6 +520,7 @@ def _sources(ds: Dataset, lang: str, **_: Any) -> dict:
         )
     multi = claims[claims["n_documents"] >= 2]
     mentions = selection.claims(ds.figures)
+    vague = set(mentions.loc[mentions["qualifier"] == VAGUE, "claim"])
     corroborated = [
         {
             "label": metric_html(ds.metrics, c.metric, lang),
@@ -351,12 +532,22 @@ def _sources(ds: Dataset, lang: str, **_: Any) -> dict:
             "n_documents": fmt.number(c.n_documents, lang),
             "documents": _documents(c.documents),
             "relay": _relay(c, labels, lang),
-            "check": _check(c.claim, verdicts, lang),
+            "check": _check(c.claim, verdicts, lang, c.claim in vague),
         }
         for c in multi.itertuples()
     ]
     independent = claims[claims["corroborated"]]
-    counts = pd.Series([verdicts.get(c, "unverified") for c in claims["claim"]]).value_counts()
+    # A vague word's verdict is counted apart: "the primary source words it differently"
+    # is not "this number counts something different".
+    counts = pd.Series(
+        [(verdicts.get(c, "unverified"), c in vague) for c in claims["claim"]]
+    ).value_counts()
+    by_text: dict[str, int] = {}  # a vague word's verdict worded as a number's is counted with it
+    for verdict in VERDICTS:
+        for is_vague in (False, True):
+            if counts.get((verdict, is_vague), 0):
+                text = verdict_text(verdict, lang, vague=is_vague)
+                by_text[text] = by_text.get(text, 0) + int(counts[(verdict, is_vague)])
     return {
         "documents": documents,
         "n_claims": fmt.number(len(claims), lang),
@@ -365,17 +556,7 @@ def _sources(ds: Dataset, lang: str, **_: Any) -> dict:
         "none_independent": independent.empty,
         "corroborated": corroborated,
         "conflicts": [c for c in corroborated if c["status"] == "conflict"],
-        "verdict_counts": [
-            {"text": t(f"verdict.{v}", lang), "n": fmt.number(int(counts.get(v, 0)), lang)}
-            for v in (
-                "matches",
-                "differs_in_value",
-                "differs_in_definition",
-                "differs_in_date",
-                "unverified",
-            )
-            if counts.get(v, 0)
-        ],
+        "verdict_counts": [{"text": text, "n": fmt.number(n, lang)} for text, n in by_text.items()],
     }
 
 
@@ -395,14 +576,38 @@ def _timeline(ds: Dataset, lang: str, **_: Any) -> dict:
     }
 
 
+def _links(lang: str) -> dict[str, str]:
+    """The pages of the shipped plan the overview links to ({report: "<name>.html"}), and
+    the timeline's title; {} where there is no plan (a notebook run elsewhere)."""
+    from . import registry
+    from .plan import read_plan
+
+    try:
+        entries = read_plan().entries
+    except Exception:
+        return {}
+    links: dict[str, str] = {}
+    for entry in entries:
+        links.setdefault(str(entry["report"]), f"{entry['name']}.html")
+    if "timeline" in links:
+        reports = registry.load()
+        prefix = reports.entries["timeline"].strings if "timeline" in reports else ""
+        links["timeline_title"] = t(f"{prefix}.title", lang) if prefix else ""
+    return links
+
+
 def _overview(ds: Dataset, lang: str, **options: Any) -> dict:
     return {
         "n_documents": fmt.number(len(ds.sources), lang),
         "n_figures": fmt.number(len(ds.figures), lang),
+        "n_vague": fmt.number(int((ds.figures["qualifier"] == VAGUE).sum()), lang)
+        if (ds.figures["qualifier"] == VAGUE).any()
+        else "",
         "shares": _platform_shares(ds, lang),
         "enforcement": _enforcement(ds, lang),
         "content": _content_counts(ds, lang, **options),
         "sources": _sources(ds, lang),
+        "links": _links(lang),
     }
 
 

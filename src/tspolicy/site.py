@@ -29,7 +29,7 @@ import markupsafe
 
 from . import __version__, paths
 from . import formatting as fmt
-from .i18n import DIRECTION, LANGUAGES, t
+from .i18n import DIRECTION, LANGUAGES, strings, t
 
 if TYPE_CHECKING:  # nbformat imports jsonschema, whose format checkers take a second or more
     import nbformat
@@ -92,6 +92,8 @@ class DataSummary:
     figures: int
     #: The documents' languages (BCP 47 tags), each once, sorted.
     languages: tuple[str, ...]
+    #: The figure mentions that are a vague word ("hundreds"), no number.
+    vague: int = 0
 
 
 def _table_rows(root: Path, name: str) -> list[dict[str, str]]:
@@ -107,7 +109,9 @@ def data_summary(data_dir: str | Path | None = None) -> DataSummary:
     root = paths.data_dir(data_dir)
     documents = _table_rows(root, "sources")
     languages = sorted({d.get("language", "").strip() for d in documents} - {""})
-    return DataSummary(len(documents), len(_table_rows(root, "figures")), tuple(languages))
+    figures = _table_rows(root, "figures")
+    vague = sum(1 for f in figures if f.get("qualifier", "").strip() == "vague")
+    return DataSummary(len(documents), len(figures), tuple(languages), vague)
 
 
 @dataclass(frozen=True)
@@ -250,25 +254,27 @@ def _unique_heading_ids(body: str) -> str:
 def citation(
     *, title: str, name: str, lang: str, stamp: Stamp, evidence_ids: list[str]
 ) -> dict[str, str]:
-    """How to cite a page: plain text (HTML, the title isolated) and BibTeX, with the
-    dataset version and date."""
+    """How to cite a page: plain text in the page's language (HTML: the title, version,
+    page and ids isolated) and BibTeX, with the dataset version and date."""
     page = f"{lang}/{name}.html"
-    ids = ", ".join(evidence_ids)
+    ids = t("punct.comma", lang).join(evidence_ids)
     date = stamp.date or ""
-    # The page's title is in its language: isolated, so an Arabic title keeps its own order
-    # inside the English citation.
+    ltr = markupsafe.Markup('<bdi dir="ltr" translate="no">{}</bdi>')
     titled = markupsafe.Markup('<bdi lang="{}" dir="{}">{}</bdi>').format(
         lang, DIRECTION[lang], title
     )
-    plain = markupsafe.Markup(
-        "tspolicy contributors. {}. tspolicy dataset, version {}{}. Page {}{}. {}"
-    ).format(
-        titled,
-        stamp.version,
-        f", {date}" if date else "",
-        page,
-        f"; figures {ids}" if ids else "",
-        REPOSITORY,
+    said = fmt.date(dt.date.fromisoformat(date), "day", lang) if date else ""
+    plain = markupsafe.Markup(markupsafe.escape(strings()["site.cite_text"][lang])).format(
+        title=titled,
+        version=ltr.format(stamp.version),
+        date=markupsafe.Markup(t("punct.comma", lang)) + said if said else "",
+        page=ltr.format(page),
+        figures=markupsafe.Markup(markupsafe.escape(strings()["site.cite_figures"][lang])).format(
+            ids=ltr.format(ids)
+        )
+        if ids
+        else "",
+        url=ltr.format(REPOSITORY),
     )
     key = re.sub(r"[^A-Za-z0-9]+", "_", f"tspolicy_{name}_{lang}")
     fields = [
@@ -279,8 +285,8 @@ def citation(
     ]
     if date:
         fields += [("year", date[:4]), ("date", date)]
-    if ids:
-        fields.append(("note", f"Figures {ids}"))
+    if evidence_ids:
+        fields.append(("note", f"Figures {', '.join(evidence_ids)}"))
     fields.append(("url", REPOSITORY))
     bibtex = (
         f"@misc{{{key},\n"
@@ -382,7 +388,12 @@ def intro(summary: DataSummary, lang: str) -> str:
             "site.documents", lang, summary.documents, n=fmt.number(summary.documents, lang)
         ),
         languages=format_list(names, locale=lang),
-        figures=plural("site.figures", lang, summary.figures, n=fmt.number(summary.figures, lang)),
+        figures=plural("site.figures", lang, summary.figures, n=fmt.number(summary.figures, lang))
+        + (
+            plural("site.figures_vague", lang, summary.vague, n=fmt.number(summary.vague, lang))
+            if summary.vague
+            else ""
+        ),
     )
 
 
@@ -428,7 +439,12 @@ def render_index(
         environment()
         .get_template("index.html.j2")
         .render(
-            title=t("site.title", "en"),
+            # the index serves every language: its title in each
+            title=" · ".join(t("site.title", s["lang"]) for s in sections),
+            titles=[
+                {"lang": s["lang"], "dir": s["dir"], "text": t("site.title", s["lang"])}
+                for s in sections
+            ],
             css=_css(),
             sections=sections,
             stamp=stamp,
