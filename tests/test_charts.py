@@ -7,6 +7,7 @@ import io
 import re
 import warnings
 
+import pandas as pd
 import pytest
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
@@ -194,14 +195,19 @@ def test_alt_text_is_short_and_in_the_chart_language(rendered, kind, lang):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_lower_bounds_are_never_drawn_as_exact(rendered, lang):
+    """"1,470+", or in Arabic "أكثر من 1,470" (the page text's wording, not a "+" after an
+    Arabic word: "73.3 مليون+")."""
+    bounded = (lambda x: x.startswith("أكثر من ") and "+" not in x) if lang == "ar" else (
+        lambda x: x.endswith("+")
+    )
     chart, _ = rendered["enforcement_outcomes", lang]
-    for number in ("1,470", "1\u202f470", "430", "265"):
-        labels = [text for text in _texts(chart) if number in text and "\n" not in text]
-        assert all("+" in text for text in labels), labels
+    for numbers in (("1,470", "1\u202f470"), ("430",), ("265",)):
+        labels = [t for t in _texts(chart) if any(n in t for n in numbers) and "\n" not in t]
+        assert labels and all(bounded(text) for text in labels), labels
     counts, _ = rendered["content_counts", lang]
     documents = counts.data[counts.data["qualifier"] == "more_than"]
-    assert len(documents) == 1  # Facebook's 73.3 million, drawn with "+"
-    assert any(text.endswith("+") for text in _texts(counts))
+    assert len(documents) == 1  # Facebook's 73.3 million, drawn as a lower bound
+    assert any(bounded(text) for text in _texts(counts))
 
 
 def test_enforcement_draws_no_rate(rendered):
@@ -428,3 +434,47 @@ def test_palette_and_style_are_seaborns():
     style = {**sns.axes_style("whitegrid"), **sns.plotting_context("notebook", font_scale=0.85)}
     assert style.pop("image.cmap") == "rocket"  # seaborn's own colormap: no chart draws images
     assert style == charts.SEABORN_STYLE
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_documents_relaying_one_origin_are_one_source(rendered, lang):
+    """Two documents relaying the Guardian's investigation are named under it, once: not two
+    sources side by side (« Source : ar-news-guardian-meta, fr-news-guardian-meta »)."""
+    ds = load_dataset()
+    label = str(ds.origins.set_index("origin_id").at["guardian-2023-meta-trafficking", f"label_{lang}"])
+    for kind in ("platform_shares", "content_counts", "source_coverage", "timeline"):
+        chart, _ = rendered[kind, lang]
+        line = chart.notes[0]
+        assert line.count(label) == 1, (kind, line)
+        relayed = ds.sources.loc[ds.sources["origin"] == "guardian-2023-meta-trafficking"]
+        shown = [d for d in relayed["document_id"] if d in line]
+        assert len(shown) >= 2, line
+        # the origin comes first, then the documents that relay it, with its date
+        assert line.index(label) < min(line.index(d) for d in shown)
+        assert "2023" in line[line.index(label) : min(line.index(d) for d in shown)]
+    alone, _ = rendered["enforcement_outcomes", lang]  # one document of its origin: itself
+    assert alone.notes[0].endswith("ar-oped-ijm-philippines") and label not in alone.notes[0]
+
+
+def test_source_line_without_origins_lists_the_documents():
+    line = charts.source_line(["b-doc", "a-doc", "b-doc"], "en")
+    assert line == "Source: a-doc; b-doc"
+
+
+def test_chart_csv_writes_whole_numbers_as_integers():
+    """Ranks and whole shares are 1 and 65 in the CSV, not 1.0 and 65.0; 36.2 stays."""
+    from tspolicy.figurehtml import csv_text, frame_of_csv
+
+    chart = make("platform_shares", lang="fr")
+    text = csv_text(chart, chart.notes, "fr", "overview")
+    body = text.split("\n", len(text.split("\n")) - len(chart.data) - 2)[-1]
+    assert not re.search(r"(?<![\d.])\d+\.0(?![\d])", body), body
+    assert ",1," in body and ",65," in body
+    back = frame_of_csv(text)
+    assert list(back["rank"]) == [1, 2, 3]
+    frame = pd.DataFrame({"x": [1.0, 36.2, float("nan")], "y": ["a", "b", "c"]})
+    from tspolicy.figurehtml import whole_numbers
+
+    out = io.StringIO()
+    whole_numbers(frame).to_csv(out, index=False)
+    assert out.getvalue().splitlines()[1:] == ["1,a", "36.2,b", ",c"]

@@ -52,7 +52,17 @@ from .corroborate import claim_keys, corroborate
 from .data import load_dataset
 from .errors import TspolicyError
 from .groups import CONTENT, ENFORCEMENT, RANK, SHARE  # noqa: F401 (re-exported for callers)
-from .i18n import check_language, event_text, join, metric_text, name, subject_name, t
+from .i18n import (
+    check_language,
+    event_text,
+    join,
+    metric_text,
+    name,
+    strings,
+    subject_name,
+    t,
+    written,
+)
 from .selection import LOWER_BOUNDS  # re-exported for callers
 
 FONT = "DejaVu Sans"
@@ -580,17 +590,78 @@ def _evidence(data: pd.DataFrame) -> list[str]:
 # --------------------------------------------------------------------------- notes
 
 
+def source_line(
+    documents: Iterable[str],
+    lang: str,
+    sources: pd.DataFrame | None = None,
+    origins: pd.DataFrame | None = None,
+) -> str:
+    """The chart's "Source:" line: its documents, those that relay one origin grouped under it.
+
+    Documents relaying one investigation are one source, not several (``sources.origin``,
+    ``origins.csv``; :func:`tspolicy.corroborate.corroborate` counts independent origins):
+    "Source: the Guardian investigation (27 April 2023), relayed by ar-news-guardian-meta
+    and fr-news-guardian-meta; ar-oped-ijm-philippines". A document alone with its origin,
+    or of unknown origin (no ``sources``/``origins`` given), is named by itself.
+    """
+    documents = sorted(dict.fromkeys(str(d) for d in documents))
+    relayed: dict[str, list[str]] = {}
+    if sources is not None and origins is not None:
+        of = dict(
+            zip(sources["document_id"].astype(str), sources["origin"].astype(str), strict=True)
+        )
+        for document in documents:
+            relayed.setdefault(of.get(document, ""), []).append(document)
+    by_id = (
+        origins.set_index(origins["origin_id"].astype(str)) if origins is not None else None
+    )
+    parts, done = [], set()
+    for document in documents:
+        origin = next((o for o, docs in relayed.items() if document in docs), "")
+        group = relayed.get(origin, [document])
+        if origin and len(group) >= 2 and by_id is not None and origin in by_id.index:
+            if origin in done:
+                continue
+            done.add(origin)
+            record = by_id.loc[origin]
+            label = written(record.get(f"label_{lang}"), lang)
+            published = record.get("published")
+            if pd.notna(published):
+                label = f"{label} ({fmt.date(published, 'day', lang)})"
+            parts.append(
+                t("chart.relayed", lang, origin=label, documents=_and(group, lang))
+            )
+        else:
+            parts.append(document)
+    return t("source", lang, sources=join(parts, lang))
+
+
+def _and(items: Sequence[str], lang: str) -> str:
+    """"a, b and c" in ``lang``; Arabic repeats "و" before each item after the first, joined
+    to an Arabic word ("الوثائق وميتا") and apart from a Latin one ("و NCMEC")."""
+    items = list(items)
+    if len(items) == 1:
+        return items[0]
+    if lang == "ar":
+        return items[0] + "".join(
+            f" و{'' if _ARABIC_RE.match(item) else ' '}{item}" for item in items[1:]
+        )
+    return f"{_comma(lang).join(items[:-1])} {t('and', lang)} {items[-1]}"
+
+
 def source_notes(
     rows: pd.DataFrame,
     metrics: pd.DataFrame,
     lang: str,
     checks: pd.DataFrame | None,
     extra: Iterable[str] = (),
+    sources: pd.DataFrame | None = None,
+    origins: pd.DataFrame | None = None,
 ) -> list[str]:
-    """Source line, primary source, the metrics' caveats and non-matching verdicts."""
-    documents = sorted(rows["document_id"].astype(str).unique())
+    """Source line (:func:`source_line`), primary source, the metrics' caveats and
+    non-matching verdicts."""
     primaries = sorted(rows["primary_source"].astype(str).unique())
-    notes = [t("source", lang, sources=_comma(lang).join(documents))]
+    notes = [source_line(rows["document_id"], lang, sources, origins)]
     notes.append(t("primary", lang, primary=join(primaries, lang)))
     for metric in dict.fromkeys(rows["metric"].astype(str)):
         notes.append(t("caveat", lang, caveat=metric_text(metrics, metric, "caveat", lang)))
@@ -637,6 +708,11 @@ def verdict_of(checks: pd.DataFrame | None, claim: str) -> str:
 # --------------------------------------------------------------------------- platform shares
 
 
+#: The cases a primary source counted, for the title of a chart of its figures alone (a
+#: title is lifted without its notes): the key suffix of its ``chart.shares.title…`` string.
+SCOPES = {"Human Trafficking Institute, 2020 Federal Human Trafficking Report": "_hti"}
+
+
 def platform_shares(
     figures: pd.DataFrame,
     metrics: pd.DataFrame,
@@ -645,6 +721,8 @@ def platform_shares(
     year: int | str | None = None,
     highlight: str | None = None,
     checks: pd.DataFrame | None = None,
+    sources: pd.DataFrame | None = None,
+    origins: pd.DataFrame | None = None,
     layout: str = "wide",
     notes_in_image: bool = False,
 ) -> Chart:
@@ -692,12 +770,13 @@ def platform_shares(
     )
     data = data.reset_index(drop=True)
     period = str(year) if year is not None else selection.single(rows["claim_period"])
+    scope = SCOPES.get(selection.single(rows["primary_source"].astype(str)) or "")
     title = (
-        t("chart.shares.title", lang, year=period)
+        t(f"chart.shares.title{scope or ''}", lang, year=period)
         if period
         else t("chart.shares.title_undated", lang)
     )
-    notes = source_notes(rows, metrics, lang, checks)
+    notes = source_notes(rows, metrics, lang, checks, (), sources, origins)
     rtl = lang == "ar"
 
     def labels(i: int, row) -> str:
@@ -781,6 +860,8 @@ def enforcement_outcomes(
     organisation: str | None = None,
     country: str | None = None,
     checks: pd.DataFrame | None = None,
+    sources: pd.DataFrame | None = None,
+    origins: pd.DataFrame | None = None,
     layout: str = "wide",
     notes_in_image: bool = False,
 ) -> Chart:
@@ -820,7 +901,7 @@ def enforcement_outcomes(
         start=start,
     )
     extra = [t("chart.enforcement.note", lang)] if set(data["qualifier"]) & LOWER_BOUNDS else []
-    notes = source_notes(rows, metrics, lang, checks, extra)
+    notes = source_notes(rows, metrics, lang, checks, extra, sources, origins)
     vmax = float(data["value"].max())
     rtl = lang == "ar"
 
@@ -914,6 +995,7 @@ class Comparison:
     values: dict[str, float]
     caveat: str
     citation: str
+    series: str = ""  # the context series' name ("meta_content_actioned", …)
 
 
 #: Quarters said as months ("2022Q1", "2022Q3" → "January – September 2022").
@@ -933,6 +1015,7 @@ def meta_comparison(
         selection.meta_totals(series, first, last, areas),
         t("context.meta_content_actioned.caveat", lang),
         series.citation(),
+        "meta_content_actioned",
     )
 
 
@@ -946,6 +1029,7 @@ def ncmec_comparison(series: ContextSeries, lang: str, year: int) -> Comparison:
         values,
         t("context.ncmec_reports_by_platform.caveat", lang),
         series.citation(),
+        "ncmec_reports_by_platform",
     )
 
 
@@ -992,6 +1076,8 @@ def content_counts(
     context: Sequence[Comparison] = (),
     scale: str = "auto",
     checks: pd.DataFrame | None = None,
+    sources: pd.DataFrame | None = None,
+    origins: pd.DataFrame | None = None,
     layout: str = "wide",
     notes_in_image: bool = False,
 ) -> Chart:
@@ -1048,13 +1134,18 @@ def content_counts(
     positive = data["value"][data["value"] > 0]
     log = scale == "log" or (scale == "auto" and positive.max() > 10 * positive.min())
     data = data.assign(log=log)
-    title = t("chart.counts.title", lang)
+    who = [c.series for c in context]
+    if who and all(f"chart.counts.from.{w}" in strings() for w in who):  # says whose figures
+        names = [t(f"chart.counts.from.{w}", lang) for w in ["documents", *who]]
+        title = t("chart.counts.title_context", lang, sources=_and(names, lang))
+    else:
+        title = t("chart.counts.title", lang)
     extra = [t("caveat", lang, caveat=c.caveat) for c in context]
     extra += [
         t("context_source", lang, citation=cite)
         for cite in dict.fromkeys(c.citation for c in context)
     ]
-    notes = source_notes(rows, metrics, lang, checks, extra)
+    notes = source_notes(rows, metrics, lang, checks, extra, sources, origins)
     rtl = lang == "ar"
     # one row per mark, platforms apart by a gap
     gap = 0.7
@@ -1192,6 +1283,7 @@ def source_coverage(
     *,
     lang: str = "en",
     checks: pd.DataFrame | None = None,
+    origins: pd.DataFrame | None = None,
     layout: str = "wide",
     notes_in_image: bool = False,
 ) -> Chart:
@@ -1228,7 +1320,7 @@ def source_coverage(
     data = pd.DataFrame(records)
     n_multi = int(claims["multi"].sum())
     groups = 0 < n_multi < len(claims)  # a header row over each group
-    notes = [t("source", lang, sources=_comma(lang).join(documents))]
+    notes = [source_line(documents, lang, sources, origins)]
     rtl = lang == "ar"
     claim_texts = []
     for _, claim in claims.iterrows():
@@ -1343,7 +1435,13 @@ def source_coverage(
 
 
 def timeline(
-    events: pd.DataFrame, *, lang: str = "en", layout: str = "wide", notes_in_image: bool = False
+    events: pd.DataFrame,
+    *,
+    lang: str = "en",
+    sources: pd.DataFrame | None = None,
+    origins: pd.DataFrame | None = None,
+    layout: str = "wide",
+    notes_in_image: bool = False,
 ) -> Chart:
     """The dated events, in order; an inferred date is drawn hollow; a year or month as a span."""
     check_language(lang)
@@ -1352,8 +1450,7 @@ def timeline(
     data = selection.events(events)
     data = data.assign(evidence=data["event_id"].astype(str))
     title = t("chart.timeline.title", lang)
-    documents = sorted(data["document_id"].astype(str).unique())
-    notes = [t("source", lang, sources=_comma(lang).join(documents))]
+    notes = [source_line(data["document_id"], lang, sources, origins)]
     start, end = data["date"].min(), data["date"].max()
     span = (end - start) or pd.Timedelta(days=365)
     pad = span * 0.08
@@ -1478,6 +1575,8 @@ def _shares_of(ds, lang: str, p: Mapping, context: Mapping) -> Chart:
         year=p.get("year"),
         highlight=p.get("highlight"),
         checks=ds.primary_checks,
+        sources=ds.sources,
+        origins=ds.origins,
     )
 
 
@@ -1489,6 +1588,8 @@ def _enforcement_of(ds, lang: str, p: Mapping, context: Mapping) -> Chart:
         organisation=p.get("organisation"),
         country=p.get("country"),
         checks=ds.primary_checks,
+        sources=ds.sources,
+        origins=ds.origins,
     )
 
 
@@ -1503,15 +1604,24 @@ def _counts_of(ds, lang: str, p: Mapping, context: Mapping) -> Chart:
         context=comparisons(rows, context, lang, p.get("ncmec_year")) if len(rows) else [],
         scale=p.get("scale", "auto"),
         checks=ds.primary_checks,
+        sources=ds.sources,
+        origins=ds.origins,
     )
 
 
 def _coverage_of(ds, lang: str, p: Mapping, context: Mapping) -> Chart:
-    return source_coverage(ds.figures, ds.metrics, ds.sources, lang=lang, checks=ds.primary_checks)
+    return source_coverage(
+        ds.figures,
+        ds.metrics,
+        ds.sources,
+        lang=lang,
+        checks=ds.primary_checks,
+        origins=ds.origins,
+    )
 
 
 def _timeline_of(ds, lang: str, p: Mapping, context: Mapping) -> Chart:
-    return timeline(ds.events, lang=lang)
+    return timeline(ds.events, lang=lang, sources=ds.sources, origins=ds.origins)
 
 
 #: Chart kinds, as a report names them (``notebooks/registry.yml``): each draws from the
@@ -1556,12 +1666,14 @@ def make(
     if kind not in KINDS:
         raise ValueError(f"chart kind '{kind}' is not one of {', '.join(KINDS)}")
     ds = load_dataset(data_dir)
+    options.setdefault("origins", ds.origins)
     if kind == "timeline":
-        return timeline(ds.events, lang=lang, **options)
+        return timeline(ds.events, lang=lang, sources=ds.sources, **options)
     if kind == "source_coverage":
         return source_coverage(
             ds.figures, ds.metrics, ds.sources, lang=lang, checks=ds.primary_checks, **options
         )
+    options.setdefault("sources", ds.sources)
     if kind == "content_counts" and "context" not in options:
         options["context"] = default_context(lang, data_dir)
     function = {
