@@ -195,10 +195,12 @@ def test_alt_text_is_short_and_in_the_chart_language(rendered, kind, lang):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_lower_bounds_are_never_drawn_as_exact(rendered, lang):
-    """"1,470+", or in Arabic "أكثر من 1,470" (the page text's wording, not a "+" after an
+    """ "1,470+", or in Arabic "أكثر من 1,470" (the page text's wording, not a "+" after an
     Arabic word: "73.3 مليون+")."""
-    bounded = (lambda x: x.startswith("أكثر من ") and "+" not in x) if lang == "ar" else (
-        lambda x: x.endswith("+")
+    bounded = (
+        (lambda x: x.startswith("أكثر من ") and "+" not in x)
+        if lang == "ar"
+        else (lambda x: x.endswith("+"))
     )
     chart, _ = rendered["enforcement_outcomes", lang]
     for numbers in (("1,470", "1\u202f470"), ("430",), ("265",)):
@@ -441,7 +443,8 @@ def test_documents_relaying_one_origin_are_one_source(rendered, lang):
     """Two documents relaying the Guardian's investigation are named under it, once: not two
     sources side by side (« Source : ar-news-guardian-meta, fr-news-guardian-meta »)."""
     ds = load_dataset()
-    label = str(ds.origins.set_index("origin_id").at["guardian-2023-meta-trafficking", f"label_{lang}"])
+    origins = ds.origins.set_index("origin_id")
+    label = str(origins.at["guardian-2023-meta-trafficking", f"label_{lang}"])
     for kind in ("platform_shares", "content_counts", "source_coverage", "timeline"):
         chart, _ = rendered[kind, lang]
         line = chart.notes[0]

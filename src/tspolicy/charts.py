@@ -612,9 +612,7 @@ def source_line(
         )
         for document in documents:
             relayed.setdefault(of.get(document, ""), []).append(document)
-    by_id = (
-        origins.set_index(origins["origin_id"].astype(str)) if origins is not None else None
-    )
+    by_id = origins.set_index(origins["origin_id"].astype(str)) if origins is not None else None
     parts, done = [], set()
     for document in documents:
         origin = next((o for o, docs in relayed.items() if document in docs), "")
@@ -628,16 +626,14 @@ def source_line(
             published = record.get("published")
             if pd.notna(published):
                 label = f"{label} ({fmt.date(published, 'day', lang)})"
-            parts.append(
-                t("chart.relayed", lang, origin=label, documents=_and(group, lang))
-            )
+            parts.append(t("chart.relayed", lang, origin=label, documents=_and(group, lang)))
         else:
             parts.append(document)
     return t("source", lang, sources=join(parts, lang))
 
 
 def _and(items: Sequence[str], lang: str) -> str:
-    """"a, b and c" in ``lang``; Arabic repeats "و" before each item after the first, joined
+    """ "a, b and c" in ``lang``; Arabic repeats "و" before each item after the first, joined
     to an Arabic word ("الوثائق وميتا") and apart from a Latin one ("و NCMEC")."""
     items = list(items)
     if len(items) == 1:
