@@ -13,9 +13,10 @@ context citations) are :attr:`Chart.notes`, text a web page puts in its ``<figca
 :func:`save`, for papers that have no caption, draws them under the chart.
 
 Two layouts (:data:`LAYOUTS`): ``wide``, drawn for 800 CSS px, and ``narrow``, drawn for
-400 CSS px and served as a 2x PNG to phones (:data:`NARROW_MEDIA`); their font sizes keep the
-smallest text at 11 CSS px or more on a desktop and 9 CSS px or more on a phone 375 px
-wide (image shown 343 px wide). Lower bounds are drawn and labelled as lower bounds; bars
+300 CSS px and served as a 2x PNG to phones (:data:`NARROW_MEDIA`); their font sizes keep the
+smallest text at 11 CSS px or more on a desktop and 12 CSS px or more on a phone 320 px
+wide (image shown 288 px wide). The narrow timeline and source matrix put each label on
+lines of its own, over the whole width, above or under its marks. Lower bounds are drawn and labelled as lower bounds; bars
 are drawn only on a linear axis from zero, a log axis gets dots. The palette is seaborn's
 colour-blind-safe ``colorblind``; the font is the DejaVu Sans that matplotlib ships (it has
 Arabic glyphs; matplotlib ≥ 3.11 shapes Arabic and lays it out right to left). Arabic charts
@@ -181,18 +182,28 @@ class Layout:
         return points * 100 / 72 * (shown_at or self.css_width) / self.css_width
 
 
-#: ``wide``: 800 CSS px, PNG at 1.5x; ``narrow``: 400 CSS px, PNG at 2x. Smallest text:
-#: 8.5 pt = 11.8 CSS px at 800 px; 8 pt = 9.5 CSS px at 343 px (a 375-px phone).
+#: ``wide``: 800 CSS px, PNG at 1.5x; ``narrow``: 300 CSS px, PNG at 2x, about the width a
+#: phone gives it, so that its text keeps its size there. Smallest text: 8.5 pt = 11.8 CSS
+#: px at 800 px; 9 pt = 12.0 CSS px at 288 px (a 320-px phone), 14.3 at 343 px (375 px);
+#: tick and data labels 10 pt = 13.3 CSS px at 288 px.
 LAYOUTS = {
     "wide": Layout("wide", 8.0, 1.5, title=13, label=11, text=10, small=8.5),
-    "narrow": Layout("narrow", 4.0, 2, title=11, label=9.5, text=9, small=8),
+    "narrow": Layout("narrow", 3.0, 2, title=11.5, label=10, text=10, small=9),
 }
 #: The media query under which a page shows the narrow PNG (``<source media=…>``): shown
 #: less than 648 px wide, the wide chart's smallest text (8.5 pt) would be under 9 CSS px.
 NARROW_MEDIA = "(max-width: 680px)"
 #: The text width a phone 375 px wide gives an image (16-px page margins).
 PHONE_WIDTH = 343
+#: The text width of the narrowest phone a page is laid out for, 320 px wide.
+SMALL_PHONE_WIDTH = 288
 WIDTH_IN = LAYOUTS["wide"].width_in
+
+
+#: What a plot's width leaves of the figure's, in points, when nothing beside it is in the
+#: layout: constrained layout's pads and the frame (tests/test_charts.py checks that the
+#: timeline's labels stay inside the plot).
+PLOT_MARGIN_PT = 14
 
 
 class ChartDataError(TspolicyError, ValueError):
@@ -301,7 +312,7 @@ class Chart:
         return {key: self.png(layout=key) for key in LAYOUTS}
 
     def sizes(self) -> dict[str, tuple[int, int]]:
-        """Each page image's CSS display size, ``{"wide": (800, h), "narrow": (400, h)}``:
+        """Each page image's CSS display size, ``{"wide": (800, h), "narrow": (300, h)}``:
         the ``width``/``height`` of its ``<img>``; the PNG has ``density`` times the pixels."""
         out = {}
         for key in LAYOUTS:
@@ -568,6 +579,12 @@ def _style(ax, layout: Layout) -> None:
     ax.yaxis.label.set_fontsize(layout.label)
 
 
+def _legend_width(layout: Layout) -> float:
+    """The width, in points, a one-column legend's label may take: the picture's less the
+    marker, the legend's padding and the page's edge."""
+    return layout.width_in * 72 - 64
+
+
 def _legend(fig: FigureBase, handles, lang: str, layout: Layout, ncols: int = 1) -> None:
     fig.legend(
         handles=handles,
@@ -791,6 +808,13 @@ def platform_shares(
         row_in = max(_line_in(spec.text, lines) + 0.22, 0.42)
         title_lines = len(_lines(title, lang, spec.width_in * 72 * 0.96, spec.title, "bold"))
         body = _overhead(spec, title_lines) + row_in * len(data)
+        # the plot's width: what the category names leave (no y-axis label: the names and
+        # the "rank" in each bar's label say it; a rotated one ran into the title)
+        plot_pt = (
+            spec.width_in * 72 * 0.97
+            - max(text_width(_plain(n), spec.text) for n in "\n".join(names).split("\n"))
+            - 24
+        )
         with _rc(lang):
             figure, fig = _canvas(lang, spec, body, notes, with_notes)
             ax = fig.add_subplot()
@@ -799,10 +823,19 @@ def platform_shares(
                 colour = PALETTE[0] if highlight in (None, row["subject"]) else NEUTRAL
                 if highlight is not None and row["subject"] == highlight:
                     colour = PALETTE[1]
-                label = _label(labels(i, row), lang)
+                text = labels(i, row)
+                room = plot_pt * (0.97 - (0 if np.isnan(row["share"]) else row["share"] / 100))
+                label = _label(text, lang, max(room, plot_pt * 0.45), spec.text)
+                needed = (max(map(text_width, _plain(label).split("\n"), [spec.text] * 9)) + 4)
+                needed = needed / plot_pt * 100
+                inside = False
                 if not np.isnan(row["share"]):
                     ax.barh(i, row["share"], color=colour, height=0.6)
                     x, colour_text = row["share"] + 1.5, "black"
+                    # a label that would cross the frame goes inside its bar's end
+                    inside = x + needed > 99 and row["share"] - 1.5 - needed >= 0
+                    if inside:
+                        x, colour_text = row["share"] - 1.5, "white"
                 else:  # the order is known, the share is not: an empty, dotted outline
                     ax.barh(i, 100, color="none", edgecolor=colour, linestyle=":", height=0.6)
                     x, colour_text = 1.5, INK
@@ -811,7 +844,7 @@ def platform_shares(
                     i,
                     label,
                     va="center",
-                    ha="right" if rtl else "left",
+                    ha="left" if rtl == inside else "right",
                     fontsize=spec.text,
                     color=colour_text,
                 )
@@ -821,7 +854,6 @@ def platform_shares(
             ax.set_xlabel(
                 _axis_label(f"{metric_text(metrics, SHARE, 'label', lang)} (%)", lang, spec)
             )
-            ax.set_ylabel(_axis_label(t("chart.shares.ylabel", lang), lang, spec, 0.4))
             _title(fig, title, lang, spec)
             _mirror(ax, lang)
         return figure
@@ -960,7 +992,7 @@ def enforcement_outcomes(
             ax.set_yticks(range(len(data)), names)
             ax.set_ylim(len(data) - 0.5, -0.5)
             ax.set_xlim(0, xmax)
-            ax.set_xlabel(_axis_label(t("chart.enforcement.xlabel", lang), lang, spec))
+            ax.set_xlabel(_label(t("chart.enforcement.xlabel", lang), lang, plot_pt, spec.label))
             ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(4 if spec.name == "narrow" else 6))
             ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda x, _: fmt.number(x, lang)))
             _title(fig, title, lang, spec)
@@ -1154,7 +1186,7 @@ def content_counts(
 
     def draw(spec: Layout, with_notes: bool) -> Figure:
         names = [_label(subject_name(figures, s, lang), lang) for s in subjects]
-        legend = [_label(s, lang, spec.width_in * 72 * 0.9, spec.small) for s in series_labels]
+        legend = [_label(s, lang, _legend_width(spec), spec.small) for s in series_labels]
         legend_rows = sum(s.count("\n") + 1 for s in legend)
         title_lines = len(_lines(title, lang, spec.width_in * 72 * 0.96, spec.title, "bold"))
         row_in = _line_in(spec.text) + 0.14
@@ -1232,13 +1264,16 @@ def content_counts(
             if log:
                 ax.set_xscale("log")
                 ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())
+                if spec.name == "narrow":  # every dot is labelled; decades would overlap
+                    ax.xaxis.set_major_formatter(mpl.ticker.NullFormatter())
             ax.set_xlim(xmin, xmax)
             top = data["value"].max() * 1.5  # no tick label in the room kept for the labels
-            ax.xaxis.set_major_formatter(
-                mpl.ticker.FuncFormatter(
-                    lambda x, _: fmt.count(x, lang) if 1 <= x <= top or not log else ""
+            if not (log and spec.name == "narrow"):
+                ax.xaxis.set_major_formatter(
+                    mpl.ticker.FuncFormatter(
+                        lambda x, _: fmt.count(x, lang) if 1 <= x <= top or not log else ""
+                    )
                 )
-            )
             if not log:
                 ax.xaxis.set_major_locator(
                     mpl.ticker.MaxNLocator(3 if spec.name == "narrow" else 5)
@@ -1247,8 +1282,11 @@ def content_counts(
             ax.set_ylim(ys[-1] + 0.6, -0.6)
             xlabel = t("chart.counts.xlabel", lang)
             ax.set_xlabel(
-                _axis_label(
-                    f"{xlabel} ({t('chart.counts.log', lang)})" if log else xlabel, lang, spec
+                _label(
+                    f"{xlabel} ({t('chart.counts.log', lang)})" if log else xlabel,
+                    lang,
+                    plot_pt * 0.95,
+                    spec.label,
                 )
             )
             _legend(fig, handles, lang, spec)
@@ -1331,21 +1369,29 @@ def source_coverage(
 
     def draw(spec: Layout, with_notes: bool) -> Figure:
         size = spec.small
-        width = spec.width_in * 72 * (0.5 if spec.name == "narrow" else 0.55)
+        # narrow: each claim's label on lines of its own over the plot's width, its dots on
+        # the row under it; wide: the labels beside the rows, as tick labels
+        under = spec.name == "narrow"
+        width = spec.width_in * 72 - PLOT_MARGIN_PT - 14 if under else spec.width_in * 72 * 0.55
         labels = [_label(text, lang, width, size) for text in claim_texts]
         headers = [
             _label(t(f"chart.coverage.{key}", lang), lang, width, size, "bold")
             for key in ("corroborated", "single")
         ]
         # rows as tall as their labels, in units of one line
-        ticks, tick_labels, positions, bold = [], [], [], []
+        ticks, tick_labels, positions, bold, tops = [], [], [], [], []
         y = 0.0
 
         def add(text: str, header: bool) -> float:
             nonlocal y
             n = text.count("\n") + 1
-            centre = y + (n + 0.6) / 2
-            y += n + 0.6
+            if under:  # the label, then the dots' row under it
+                tops.append(y + 0.2)
+                centre = y + n + 0.2 + 0.75
+                y += n + 0.2 + 1.5 if not header else n + 0.6
+            else:
+                centre = y + (n + 0.6) / 2
+                y += n + 0.6
             ticks.append(centre)
             tick_labels.append(text)
             bold.append(header)
@@ -1359,7 +1405,7 @@ def source_coverage(
                 add(headers[1], True)
             positions.append(add(label, False))
         doc_width = max(text_width(d, size) for d in documents)
-        angle = 40
+        angle = 90 if under else 40  # upright in the narrow drawing: none runs off its side
         xticks_in = (doc_width * math.sin(math.radians(angle)) + size) / 72
         # the verdicts the legend explains, each wrapped to the chart's width (a long one
         # would run off both edges of the narrow drawing)
@@ -1369,12 +1415,14 @@ def source_coverage(
             else []
         )
         legend = [
-            _label(t(f"verdict.{v}", lang), lang, spec.width_in * 72 * 0.85, spec.small)
+            _label(t(f"verdict.{v}", lang), lang, _legend_width(spec), spec.small)
             for v in present
         ]
         legend_rows = sum(x.count("\n") + 1 for x in legend)
         title_lines = len(_lines(title, lang, spec.width_in * 72 * 0.96, spec.title, "bold"))
         body = _overhead(spec, title_lines, legend_rows, xticks_in) + _line_in(size, y) + 0.1
+        if under:  # the documents above the plot too
+            body += xticks_in
         with _rc(lang):
             figure, fig = _canvas(lang, spec, body, notes, with_notes)
             ax = fig.add_subplot()
@@ -1387,22 +1435,49 @@ def source_coverage(
                 c=colours,
                 zorder=3,
             )
-            ax.set_yticks(ticks, tick_labels, fontsize=size)
-            for tick, header in zip(ax.yaxis.get_major_ticks(), bold, strict=True):
-                if header:
-                    tick.label1.set_fontweight("bold")
-                    tick.label2.set_fontweight("bold")
-            for centre, header in zip(ticks, bold, strict=True):
-                if header:  # no grid line through a header
-                    ax.axhspan(centre - 0.5, centre + 0.5, color="white", zorder=2)
-            ax.set_xticks(
-                range(len(documents)),
-                [_label(d, lang) for d in documents],
-                rotation=-angle if rtl else angle,
-                ha="left" if rtl else "right",
-                rotation_mode="anchor",
-                fontsize=size,
-            )
+            if under:
+                rows = [c for c, header in zip(ticks, bold, strict=True) if not header]
+                ax.set_yticks(rows, [""] * len(rows))  # a grid line through each dots' row
+                for top, text, header in zip(tops, tick_labels, bold, strict=True):
+                    ax.text(
+                        0.99 if rtl else 0.01,
+                        top,
+                        text,
+                        va="top",
+                        ha="right" if rtl else "left",
+                        fontsize=size,
+                        fontweight="bold" if header else "normal",
+                        multialignment="right" if rtl else "left",
+                        transform=ax.get_yaxis_transform(),
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+                        in_layout=False,
+                        zorder=4,
+                    )
+            else:
+                ax.set_yticks(ticks, tick_labels, fontsize=size)
+                for tick, header in zip(ax.yaxis.get_major_ticks(), bold, strict=True):
+                    if header:
+                        tick.label1.set_fontweight("bold")
+                        tick.label2.set_fontweight("bold")
+                for centre, header in zip(ticks, bold, strict=True):
+                    if header:  # no grid line through a header
+                        ax.axhspan(centre - 0.5, centre + 0.5, color="white", zorder=2)
+            if under:  # a phone shows the top of a tall chart first: the documents there too
+                ax.set_xticks(
+                    range(len(documents)), documents, rotation=90, ha="center", fontsize=size
+                )
+                ax.tick_params(axis="x", labeltop=True)
+                for tick in ax.xaxis.get_major_ticks():
+                    tick.label2.set(rotation=90, ha="center", va="bottom")
+            else:
+                ax.set_xticks(
+                    range(len(documents)),
+                    [_label(d, lang) for d in documents],
+                    rotation=-angle if rtl else angle,
+                    ha="left" if rtl else "right",
+                    rotation_mode="anchor",
+                    fontsize=size,
+                )
             ax.set_ylim(y, 0)
             ax.set_xlim(-0.5, len(documents) - 0.5)
             if present:
@@ -1412,7 +1487,8 @@ def source_coverage(
                 ]
                 _legend(fig, handles, lang, spec)
             ax.set_xlabel(_axis_label(t("chart.coverage.xlabel", lang), lang, spec))
-            ax.set_ylabel(_label(t("chart.coverage.ylabel", lang), lang))
+            if not under:  # narrow: each label says it is a claim's
+                ax.set_ylabel(_label(t("chart.coverage.ylabel", lang), lang))
             _title(fig, title, lang, spec)
             _mirror(ax, lang)
         return figure
@@ -1472,25 +1548,38 @@ def timeline(
 
     def draw(spec: Layout, with_notes: bool) -> Figure:
         size = spec.small
-        plot_pt = spec.width_in * 72 * 0.96 - 8
+        # the plot spans the width less the layout's pads (the labels are not in the layout)
+        plot_pt = spec.width_in * 72 - PLOT_MARGIN_PT
         gap = (xmax - xmin) * 8 / plot_pt  # 8 pt between a dot and its text
+        # narrow: each label on lines of its own under its dot, over the plot's width; wide:
+        # beside its dot, on the side with more room, wrapped to that room
+        under = spec.name == "narrow"
         sides, labels = [], []
         for i, event in data.iterrows():
-            room_right = (1 - fraction(stops[i]) - 0.01) * plot_pt - 10
-            room_left = (fraction(event["date"]) - 0.01) * plot_pt - 10
+            room_right = (1 - fraction(stops[i])) * plot_pt - 16
+            room_left = fraction(event["date"]) * plot_pt - 16
             right = room_right >= room_left
             sides.append(right)
-            labels.append(_label(texts[i], lang, max(room_right, room_left), size))
-        heights = [label.count("\n") + 1 + 0.7 for label in labels]
-        positions = list(np.cumsum(heights) - np.array(heights) / 2)
+            room = plot_pt - 12 if under else max(room_right, room_left)
+            labels.append(_label(texts[i], lang, room, size))
+        if under:  # a row for the dot, then the label's lines
+            heights = [label.count("\n") + 1 + 1.9 for label in labels]
+            positions = list(np.cumsum(heights) - np.array(heights) + 0.8)
+        else:
+            heights = [label.count("\n") + 1 + 0.7 for label in labels]
+            positions = list(np.cumsum(heights) - np.array(heights) / 2)
         total = float(sum(heights))
         legend = [
-            _label(t("chart.timeline.stated", lang), lang),
-            _label(t("chart.timeline.inferred", lang), lang),
+            _label(t("chart.timeline.stated", lang), lang, _legend_width(spec), size),
+            _label(t("chart.timeline.inferred", lang), lang, _legend_width(spec), size),
         ]
-        two_columns = sum(text_width(_plain(x), size) for x in legend) + 80 < plot_pt
+        two_columns = (
+            sum(max(text_width(line, size) for line in _plain(x).split("\n")) for x in legend) + 80
+            < plot_pt
+        )
+        legend_rows = 1 if two_columns else sum(x.count("\n") + 1 for x in legend)
         title_lines = len(_lines(title, lang, spec.width_in * 72 * 0.96, spec.title, "bold"))
-        body = _overhead(spec, title_lines, 1 if two_columns else 2) + _line_in(size, total) + 0.1
+        body = _overhead(spec, title_lines, legend_rows) + _line_in(size, total) + 0.1
         with _rc(lang):
             figure, fig = _canvas(lang, spec, body, notes, with_notes)
             ax = fig.add_subplot()
@@ -1516,6 +1605,20 @@ def timeline(
                     markerfacecolor="white" if inferred else PALETTE[0],
                     zorder=3,
                 )
+                if under:
+                    ax.text(
+                        0.98 if rtl else 0.02,
+                        y + 0.75,
+                        labels[i],
+                        va="top",
+                        ha="right" if rtl else "left",
+                        fontsize=size,
+                        multialignment="right" if rtl else "left",
+                        transform=ax.get_yaxis_transform(),
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+                        in_layout=False,
+                    )
+                    continue
                 right = sides[i]
                 ax.text(
                     stops[i] + gap if right else when - gap,
@@ -1525,12 +1628,16 @@ def timeline(
                     ha="left" if right else "right",
                     fontsize=size,
                     multialignment="right" if rtl else "left",
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},  # over the grid
+                    in_layout=False,
                 )
             ax.set_ylim(total, 0)
             ax.set_yticks([])
             ax.set_xlim(xmin, xmax)
             ax.xaxis.set_major_locator(mpl.dates.YearLocator(4 if spec.name == "narrow" else 2))
             ax.xaxis.set_major_formatter(mpl.dates.DateFormatter("%Y"))
+            if under:  # the years above the plot too: a phone shows its top first
+                ax.tick_params(axis="x", labeltop=True)
             ax.set_xlabel(_axis_label(t("chart.timeline.xlabel", lang), lang, spec))
             handles = [
                 Line2D([], [], marker="o", ls="", color=PALETTE[0], label=legend[0]),

@@ -177,6 +177,7 @@ def figure_html(chart: Any, ds: Any, lang: str, *, number: int, page: str) -> st
             wide=_data_uri(pngs["wide"], "image/png"),
             narrow=_data_uri(pngs["narrow"], "image/png") if pngs["narrow"] != pngs["wide"] else "",
             wide_size=sizes["wide"],
+            narrow_size=sizes["narrow"],
             narrow_media=NARROW_MEDIA,
             notes=[tagged(note, ds) for note in chart.notes],
             evidence=ref([*chart.evidence, *context_ids(chart.notes, ds)], lang),
