@@ -12,17 +12,17 @@ source, the metrics' caveats, the primary-source verdicts that are not ``matches
 context citations) are :attr:`Chart.notes`, text a web page puts in its ``<figcaption>``.
 :func:`save`, for papers that have no caption, draws them under the chart.
 
-Two layouts (:data:`LAYOUTS`): ``wide``, drawn for 800 CSS px, and ``narrow``, drawn for
-300 CSS px and served as a 2x PNG to phones (:data:`NARROW_MEDIA`); their font sizes keep the
-smallest text at 11 CSS px or more on a desktop and 12 CSS px or more on a phone 320 px
-wide (image shown 288 px wide). The narrow timeline and source matrix put each label on
-lines of its own, over the whole width, above or under its marks. Lower bounds are drawn
-and labelled as lower bounds; bars are drawn only on a linear axis from zero, a log axis
-gets dots. The palette is seaborn's colour-blind-safe ``colorblind``; the font is the DejaVu Sans that matplotlib ships (it has
-Arabic glyphs; matplotlib ≥ 3.11 shapes Arabic and lays it out right to left). Arabic charts
-are mirrored (bars grow leftwards, categories on the right), each Arabic line is set right to
-left and each Latin run in it is isolated, so that "منزل Courtney's House، 2008" keeps its
-order, and wrapping never splits a short Latin run.
+Two layouts (:data:`LAYOUTS`): ``wide``, drawn for 800 CSS px, and ``narrow``, drawn for 300
+CSS px and served as a 2x PNG to phones (:data:`NARROW_MEDIA`); their font sizes keep the
+smallest text at 11 CSS px or more on a desktop and 12 CSS px or more on a phone 320 px wide
+(image shown 288 px wide). The narrow timeline and source matrix put each label on lines of
+its own, over the whole width, above or under its marks. Lower bounds are drawn and labelled
+as lower bounds; bars are drawn only on a linear axis from zero, a log axis gets dots. The
+palette is seaborn's colour-blind-safe ``colorblind``; the font is the DejaVu Sans that
+matplotlib ships (it has Arabic glyphs; matplotlib ≥ 3.11 shapes Arabic and lays it out
+right to left). Arabic charts are mirrored (bars grow leftwards, categories on the right),
+each Arabic line is set right to left and each Latin run in it is isolated, so that "منزل
+Courtney's House، 2008" keeps its order, and wrapping never splits a short Latin run.
 """
 
 from __future__ import annotations
