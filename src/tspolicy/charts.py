@@ -826,7 +826,7 @@ def platform_shares(
                 text = labels(i, row)
                 room = plot_pt * (0.97 - (0 if np.isnan(row["share"]) else row["share"] / 100))
                 label = _label(text, lang, max(room, plot_pt * 0.45), spec.text)
-                needed = (max(map(text_width, _plain(label).split("\n"), [spec.text] * 9)) + 4)
+                needed = max(map(text_width, _plain(label).split("\n"), [spec.text] * 9)) + 4
                 needed = needed / plot_pt * 100
                 inside = False
                 if not np.isnan(row["share"]):
@@ -1415,8 +1415,7 @@ def source_coverage(
             else []
         )
         legend = [
-            _label(t(f"verdict.{v}", lang), lang, _legend_width(spec), spec.small)
-            for v in present
+            _label(t(f"verdict.{v}", lang), lang, _legend_width(spec), spec.small) for v in present
         ]
         legend_rows = sum(x.count("\n") + 1 for x in legend)
         title_lines = len(_lines(title, lang, spec.width_in * 72 * 0.96, spec.title, "bold"))
