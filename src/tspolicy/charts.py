@@ -721,6 +721,8 @@ def verdict_of(checks: pd.DataFrame | None, claim: str) -> str:
 # --------------------------------------------------------------------------- platform shares
 
 
+#: A platform's bar: its share of the row's height.
+BAR = 0.7
 #: The cases a primary source counted, for the title of a chart of its figures alone (a
 #: title is lifted without its notes): the key suffix of its ``chart.shares.title…`` string.
 SCOPES = {"Human Trafficking Institute, 2020 Federal Human Trafficking Report": "_hti"}
@@ -804,17 +806,43 @@ def platform_shares(
             _label(subject_name(figures, s, lang), lang, spec.width_in * 72 * 0.3, spec.text)
             for s in data["subject"]
         ]
-        lines = max(n.count("\n") + 1 for n in names)
-        row_in = max(_line_in(spec.text, lines) + 0.22, 0.42)
-        title_lines = len(_lines(title, lang, spec.width_in * 72 * 0.96, spec.title, "bold"))
-        body = _overhead(spec, title_lines) + row_in * len(data)
         # the plot's width: what the category names leave (no y-axis label: the names and
         # the "rank" in each bar's label say it; a rotated one ran into the title)
         plot_pt = (
-            spec.width_in * 72 * 0.97
+            spec.width_in * 72
             - max(text_width(_plain(n), spec.text) for n in "\n".join(names).split("\n"))
-            - 24
+            - 40
         )
+
+        # a share's label on one line (beside its bar, or inside it); "rank 2; share not
+        # reported" wrapped to the plot's width
+        def fits(text: str, share: float) -> tuple[bool, bool]:
+            """Whether ``text`` fits beside a bar of ``share``, and inside it."""
+            width = max(text_width(line, spec.text) for line in _plain(text).split("\n"))
+            needed = (width + 4) / plot_pt * 100
+            return share + 1.5 + needed <= 99, share - 1.5 - needed >= 0
+
+        # a share's label beside its bar, or inside it, on a second line for the rank if one
+        # is too long; "rank 2; share not reported" wrapped to the plot's width
+        bar_labels, inside = [], []
+        for i, row in data.iterrows():
+            if np.isnan(row["share"]):
+                bar_labels.append(_label(labels(i, row), lang, plot_pt * 0.9, spec.text))
+                inside.append(False)
+                continue
+            one = labels(i, row)
+            candidates = [one, one.replace(" · ", "\n")]
+            placed = [(text, fits(text, row["share"])) for text in dict.fromkeys(candidates)]
+            text, is_inside = next(
+                ((text, False) for text, (out, _) in placed if out),
+                next(((text, True) for text, (_, inn) in placed if inn), (candidates[-1], True)),
+            )
+            bar_labels.append(_label(text, lang))
+            inside.append(is_inside)
+        lines = max(n.count("\n") + 1 for n in [*names, *bar_labels])
+        row_in = max((_line_in(spec.text, lines) + 0.14) / BAR, 0.42)  # a bar holds its label
+        title_lines = len(_lines(title, lang, spec.width_in * 72 * 0.96, spec.title, "bold"))
+        body = _overhead(spec, title_lines) + row_in * len(data)
         with _rc(lang):
             figure, fig = _canvas(lang, spec, body, notes, with_notes)
             ax = fig.add_subplot()
@@ -823,32 +851,27 @@ def platform_shares(
                 colour = PALETTE[0] if highlight in (None, row["subject"]) else NEUTRAL
                 if highlight is not None and row["subject"] == highlight:
                     colour = PALETTE[1]
-                text = labels(i, row)
-                room = plot_pt * (0.97 - (0 if np.isnan(row["share"]) else row["share"] / 100))
-                label = _label(text, lang, max(room, plot_pt * 0.45), spec.text)
-                needed = max(map(text_width, _plain(label).split("\n"), [spec.text] * 9)) + 4
-                needed = needed / plot_pt * 100
-                inside = False
+                label = bar_labels[i]
                 if not np.isnan(row["share"]):
-                    ax.barh(i, row["share"], color=colour, height=0.6)
+                    ax.barh(i, row["share"], color=colour, height=BAR)
                     x, colour_text = row["share"] + 1.5, "black"
-                    # a label that would cross the frame goes inside its bar's end
-                    inside = x + needed > 99 and row["share"] - 1.5 - needed >= 0
-                    if inside:
+                    if inside[i]:  # beside the bar it would cross the frame
                         x, colour_text = row["share"] - 1.5, "white"
                 else:  # the order is known, the share is not: an empty, dotted outline
-                    ax.barh(i, 100, color="none", edgecolor=colour, linestyle=":", height=0.6)
+                    ax.barh(i, 100, color="none", edgecolor=colour, linestyle=":", height=BAR)
                     x, colour_text = 1.5, INK
                 ax.text(
                     x,
                     i,
                     label,
                     va="center",
-                    ha="left" if rtl == inside else "right",
+                    ha="left" if rtl == inside[i] else "right",
+                    multialignment="right" if rtl else "left",
                     fontsize=spec.text,
                     color=colour_text,
                 )
             ax.set_yticks(range(len(data)), names)
+            ax.grid(axis="y", visible=False)  # a line through each label says nothing
             ax.set_ylim(len(data) - 0.5, -0.5)
             ax.set_xlim(0, 100)
             ax.set_xlabel(
