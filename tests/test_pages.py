@@ -21,7 +21,7 @@ from test_browser import PAGES
 from tspolicy import charts
 from tspolicy.csvsafe import safe_frame
 from tspolicy.data import load_dataset
-from tspolicy.figurehtml import frame_of_csv
+from tspolicy.figurehtml import frame_of_csv, whole_numbers
 from tspolicy.i18n import LANGUAGES
 from tspolicy.langcheck import untagged_english
 from tspolicy.parameters import NOTEBOOKS
@@ -157,7 +157,9 @@ def test_every_chart_has_its_notes_as_text_and_its_rows_as_csv(browser, built_si
         kind = figure["id"].split("-", 2)[2].replace("-", "_")
         if name in {"overview", "sources", "timeline"} or name == kind:  # default parameters
             expected = pd.read_csv(
-                io.StringIO(safe_frame(charts.make(kind, lang=lang).data).to_csv(index=False)),
+                io.StringIO(
+                    whole_numbers(safe_frame(charts.make(kind, lang=lang).data)).to_csv(index=False)
+                ),
                 keep_default_na=False,
             )
             pd.testing.assert_frame_equal(frame, expected)
