@@ -200,6 +200,9 @@ SMALL_PHONE_WIDTH = 288
 WIDTH_IN = LAYOUTS["wide"].width_in
 
 
+#: An Arabic line's height, in lines of Latin text of the same size: its letters and marks
+#: reach higher and lower, and matplotlib spaces its lines by them.
+ARABIC_LEADING = 1.3
 #: What a plot's width leaves of the figure's, in points, when nothing beside it is in the
 #: layout: constrained layout's pads and the frame (tests/test_charts.py checks that the
 #: timeline's labels stay inside the plot).
@@ -1409,6 +1412,7 @@ def source_coverage(
             nonlocal y
             n = text.count("\n") + 1
             if under:  # the label, then the dots' row under it
+                n *= ARABIC_LEADING if rtl else 1
                 tops.append(y + 0.2)
                 centre = y + n + 0.2 + 0.75
                 y += n + 0.2 + 1.5 if not header else n + 0.6
@@ -1513,6 +1517,8 @@ def source_coverage(
                 ax.set_ylabel(_label(t("chart.coverage.ylabel", lang), lang))
             _title(fig, title, lang, spec)
             _mirror(ax, lang)
+            if under:  # the rows' ticks have no label
+                ax.tick_params(axis="y", left=False, right=False)
         return figure
 
     alt = t(
@@ -1585,7 +1591,8 @@ def timeline(
             room = plot_pt - 12 if under else max(room_right, room_left)
             labels.append(_label(texts[i], lang, room, size))
         if under:  # a row for the dot, then the label's lines
-            heights = [label.count("\n") + 1 + 1.9 for label in labels]
+            leading = ARABIC_LEADING if rtl else 1
+            heights = [(label.count("\n") + 1) * leading + 1.9 for label in labels]
             positions = list(np.cumsum(heights) - np.array(heights) + 0.8)
         else:
             heights = [label.count("\n") + 1 + 0.7 for label in labels]
