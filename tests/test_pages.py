@@ -21,7 +21,7 @@ from test_browser import PAGES
 from tspolicy import charts
 from tspolicy.csvsafe import safe_frame
 from tspolicy.data import load_dataset
-from tspolicy.figurehtml import frame_of_csv
+from tspolicy.figurehtml import frame_of_csv, whole_numbers
 from tspolicy.i18n import LANGUAGES
 from tspolicy.langcheck import untagged_english
 from tspolicy.parameters import NOTEBOOKS
@@ -128,6 +128,36 @@ def test_nothing_scrolls_sideways_on_a_phone(browser, built_site, path, width):
     assert overflow <= 0 and wide == [], f"{path} at {width} px: {overflow} px, {wide}"
 
 
+@pytest.mark.parametrize("path", ["fr/timeline.html", "ar/timeline.html", "fr/sources.html"])
+def test_chart_text_is_legible_on_a_320_px_phone(browser, built_site, path):
+    """At 320 px a chart shows its narrow drawing about its own width, so its smallest text
+    (the layout's ``small`` size) is 12 CSS px or more (it was 8: an 800-px image shown
+    288 px wide)."""
+    page = _page(browser, built_site / path, width=320)
+    images = page.eval_on_selector_all(
+        "figure.chart img", "els => els.map(i => [i.getBoundingClientRect().width, i.naturalWidth])"
+    )
+    page.close()
+    narrow = charts.LAYOUTS["narrow"]
+    assert images
+    for shown, natural in images:
+        assert natural == round(narrow.css_width * narrow.density), "the narrow drawing is shown"
+        smallest = narrow.css_px(narrow.small, shown)
+        assert smallest >= 12 - 0.01, (path, shown, smallest)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_document_ids_never_break_at_their_hyphens(built_site, dataset, lang):
+    """Every document id a table cell shows is a ``bdi.id`` (no break inside, its own
+    direction): an Arabic page broke "ar-news-guardian-meta" at its hyphens."""
+    html = (built_site / lang / "sources.html").read_text(encoding="utf-8")
+    ids = "|".join(re.escape(d) for d in dataset.sources["document_id"])
+    cells = re.findall(rf"<td>\s*(<bdi[^>]*>)?\s*({ids})\s*(</bdi>)?\s*</td>", html)
+    assert cells, "the sources page lists its documents in tables"
+    for bdi, document, _ in cells:
+        assert bdi and 'class="id"' in bdi, (lang, document)
+
+
 @pytest.mark.parametrize("path", REPORT_PAGES)
 def test_every_chart_has_its_notes_as_text_and_its_rows_as_csv(browser, built_site, path):
     page = _page(browser, built_site / path)
@@ -157,7 +187,9 @@ def test_every_chart_has_its_notes_as_text_and_its_rows_as_csv(browser, built_si
         kind = figure["id"].split("-", 2)[2].replace("-", "_")
         if name in {"overview", "sources", "timeline"} or name == kind:  # default parameters
             expected = pd.read_csv(
-                io.StringIO(safe_frame(charts.make(kind, lang=lang).data).to_csv(index=False)),
+                io.StringIO(
+                    whole_numbers(safe_frame(charts.make(kind, lang=lang).data)).to_csv(index=False)
+                ),
                 keep_default_na=False,
             )
             pd.testing.assert_frame_equal(frame, expected)

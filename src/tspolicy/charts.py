@@ -12,16 +12,17 @@ source, the metrics' caveats, the primary-source verdicts that are not ``matches
 context citations) are :attr:`Chart.notes`, text a web page puts in its ``<figcaption>``.
 :func:`save`, for papers that have no caption, draws them under the chart.
 
-Two layouts (:data:`LAYOUTS`): ``wide``, drawn for 800 CSS px, and ``narrow``, drawn for
-400 CSS px and served as a 2x PNG to phones (:data:`NARROW_MEDIA`); their font sizes keep the
-smallest text at 11 CSS px or more on a desktop and 9 CSS px or more on a phone 375 px
-wide (image shown 343 px wide). Lower bounds are drawn and labelled as lower bounds; bars
-are drawn only on a linear axis from zero, a log axis gets dots. The palette is seaborn's
-colour-blind-safe ``colorblind``; the font is the DejaVu Sans that matplotlib ships (it has
-Arabic glyphs; matplotlib ≥ 3.11 shapes Arabic and lays it out right to left). Arabic charts
-are mirrored (bars grow leftwards, categories on the right), each Arabic line is set right to
-left and each Latin run in it is isolated, so that "منزل Courtney's House، 2008" keeps its
-order, and wrapping never splits a short Latin run.
+Two layouts (:data:`LAYOUTS`): ``wide``, drawn for 800 CSS px, and ``narrow``, drawn for 300
+CSS px and served as a 2x PNG to phones (:data:`NARROW_MEDIA`); their font sizes keep the
+smallest text at 11 CSS px or more on a desktop and 12 CSS px or more on a phone 320 px wide
+(image shown 288 px wide). The narrow timeline and source matrix put each label on lines of
+its own, over the whole width, above or under its marks. Lower bounds are drawn and labelled
+as lower bounds; bars are drawn only on a linear axis from zero, a log axis gets dots. The
+palette is seaborn's colour-blind-safe ``colorblind``; the font is the DejaVu Sans that
+matplotlib ships (it has Arabic glyphs; matplotlib ≥ 3.11 shapes Arabic and lays it out
+right to left). Arabic charts are mirrored (bars grow leftwards, categories on the right),
+each Arabic line is set right to left and each Latin run in it is isolated, so that "منزل
+Courtney's House، 2008" keeps its order, and wrapping never splits a short Latin run.
 """
 
 from __future__ import annotations
@@ -52,7 +53,17 @@ from .corroborate import claim_keys, corroborate
 from .data import load_dataset
 from .errors import TspolicyError
 from .groups import CONTENT, ENFORCEMENT, RANK, SHARE  # noqa: F401 (re-exported for callers)
-from .i18n import check_language, event_text, join, metric_text, name, subject_name, t
+from .i18n import (
+    check_language,
+    event_text,
+    join,
+    metric_text,
+    name,
+    strings,
+    subject_name,
+    t,
+    written,
+)
 from .selection import LOWER_BOUNDS  # re-exported for callers
 
 FONT = "DejaVu Sans"
@@ -171,18 +182,31 @@ class Layout:
         return points * 100 / 72 * (shown_at or self.css_width) / self.css_width
 
 
-#: ``wide``: 800 CSS px, PNG at 1.5x; ``narrow``: 400 CSS px, PNG at 2x. Smallest text:
-#: 8.5 pt = 11.8 CSS px at 800 px; 8 pt = 9.5 CSS px at 343 px (a 375-px phone).
+#: ``wide``: 800 CSS px, PNG at 1.5x; ``narrow``: 300 CSS px, PNG at 2x, about the width a
+#: phone gives it, so that its text keeps its size there. Smallest text: 8.5 pt = 11.8 CSS
+#: px at 800 px; 9 pt = 12.0 CSS px at 288 px (a 320-px phone), 14.3 at 343 px (375 px);
+#: tick and data labels 10 pt = 13.3 CSS px at 288 px.
 LAYOUTS = {
     "wide": Layout("wide", 8.0, 1.5, title=13, label=11, text=10, small=8.5),
-    "narrow": Layout("narrow", 4.0, 2, title=11, label=9.5, text=9, small=8),
+    "narrow": Layout("narrow", 3.0, 2, title=11.5, label=10, text=10, small=9),
 }
 #: The media query under which a page shows the narrow PNG (``<source media=…>``): shown
 #: less than 648 px wide, the wide chart's smallest text (8.5 pt) would be under 9 CSS px.
 NARROW_MEDIA = "(max-width: 680px)"
 #: The text width a phone 375 px wide gives an image (16-px page margins).
 PHONE_WIDTH = 343
+#: The text width of the narrowest phone a page is laid out for, 320 px wide.
+SMALL_PHONE_WIDTH = 288
 WIDTH_IN = LAYOUTS["wide"].width_in
+
+
+#: An Arabic line's height, in lines of Latin text of the same size: its letters and marks
+#: reach higher and lower, and matplotlib spaces its lines by them.
+ARABIC_LEADING = 1.3
+#: What a plot's width leaves of the figure's, in points, when nothing beside it is in the
+#: layout: constrained layout's pads and the frame (tests/test_charts.py checks that the
+#: timeline's labels stay inside the plot).
+PLOT_MARGIN_PT = 14
 
 
 class ChartDataError(TspolicyError, ValueError):
@@ -291,7 +315,7 @@ class Chart:
         return {key: self.png(layout=key) for key in LAYOUTS}
 
     def sizes(self) -> dict[str, tuple[int, int]]:
-        """Each page image's CSS display size, ``{"wide": (800, h), "narrow": (400, h)}``:
+        """Each page image's CSS display size, ``{"wide": (800, h), "narrow": (300, h)}``:
         the ``width``/``height`` of its ``<img>``; the PNG has ``density`` times the pixels."""
         out = {}
         for key in LAYOUTS:
@@ -558,6 +582,12 @@ def _style(ax, layout: Layout) -> None:
     ax.yaxis.label.set_fontsize(layout.label)
 
 
+def _legend_width(layout: Layout) -> float:
+    """The width, in points, a one-column legend's label may take: the picture's less the
+    marker, the legend's padding and the page's edge."""
+    return layout.width_in * 72 - 64
+
+
 def _legend(fig: FigureBase, handles, lang: str, layout: Layout, ncols: int = 1) -> None:
     fig.legend(
         handles=handles,
@@ -580,17 +610,74 @@ def _evidence(data: pd.DataFrame) -> list[str]:
 # --------------------------------------------------------------------------- notes
 
 
+def source_line(
+    documents: Iterable[str],
+    lang: str,
+    sources: pd.DataFrame | None = None,
+    origins: pd.DataFrame | None = None,
+) -> str:
+    """The chart's "Source:" line: its documents, those that relay one origin grouped under it.
+
+    Documents relaying one investigation are one source, not several (``sources.origin``,
+    ``origins.csv``; :func:`tspolicy.corroborate.corroborate` counts independent origins):
+    "Source: the Guardian investigation (27 April 2023), relayed by ar-news-guardian-meta
+    and fr-news-guardian-meta; ar-oped-ijm-philippines". A document alone with its origin,
+    or of unknown origin (no ``sources``/``origins`` given), is named by itself.
+    """
+    documents = sorted(dict.fromkeys(str(d) for d in documents))
+    relayed: dict[str, list[str]] = {}
+    if sources is not None and origins is not None:
+        of = dict(
+            zip(sources["document_id"].astype(str), sources["origin"].astype(str), strict=True)
+        )
+        for document in documents:
+            relayed.setdefault(of.get(document, ""), []).append(document)
+    by_id = origins.set_index(origins["origin_id"].astype(str)) if origins is not None else None
+    parts, done = [], set()
+    for document in documents:
+        origin = next((o for o, docs in relayed.items() if document in docs), "")
+        group = relayed.get(origin, [document])
+        if origin and len(group) >= 2 and by_id is not None and origin in by_id.index:
+            if origin in done:
+                continue
+            done.add(origin)
+            record = by_id.loc[origin]
+            label = written(record.get(f"label_{lang}"), lang)
+            published = record.get("published")
+            if pd.notna(published):
+                label = f"{label} ({fmt.date(published, 'day', lang)})"
+            parts.append(t("chart.relayed", lang, origin=label, documents=_and(group, lang)))
+        else:
+            parts.append(document)
+    return t("source", lang, sources=join(parts, lang))
+
+
+def _and(items: Sequence[str], lang: str) -> str:
+    """ "a, b and c" in ``lang``; Arabic repeats "و" before each item after the first, joined
+    to an Arabic word ("الوثائق وميتا") and apart from a Latin one ("و NCMEC")."""
+    items = list(items)
+    if len(items) == 1:
+        return items[0]
+    if lang == "ar":
+        return items[0] + "".join(
+            f" و{'' if _ARABIC_RE.match(item) else ' '}{item}" for item in items[1:]
+        )
+    return f"{_comma(lang).join(items[:-1])} {t('and', lang)} {items[-1]}"
+
+
 def source_notes(
     rows: pd.DataFrame,
     metrics: pd.DataFrame,
     lang: str,
     checks: pd.DataFrame | None,
     extra: Iterable[str] = (),
+    sources: pd.DataFrame | None = None,
+    origins: pd.DataFrame | None = None,
 ) -> list[str]:
-    """Source line, primary source, the metrics' caveats and non-matching verdicts."""
-    documents = sorted(rows["document_id"].astype(str).unique())
+    """Source line (:func:`source_line`), primary source, the metrics' caveats and
+    non-matching verdicts."""
     primaries = sorted(rows["primary_source"].astype(str).unique())
-    notes = [t("source", lang, sources=_comma(lang).join(documents))]
+    notes = [source_line(rows["document_id"], lang, sources, origins)]
     notes.append(t("primary", lang, primary=join(primaries, lang)))
     for metric in dict.fromkeys(rows["metric"].astype(str)):
         notes.append(t("caveat", lang, caveat=metric_text(metrics, metric, "caveat", lang)))
@@ -637,6 +724,13 @@ def verdict_of(checks: pd.DataFrame | None, claim: str) -> str:
 # --------------------------------------------------------------------------- platform shares
 
 
+#: A platform's bar: its share of the row's height.
+BAR = 0.7
+#: The cases a primary source counted, for the title of a chart of its figures alone (a
+#: title is lifted without its notes): the key suffix of its ``chart.shares.title…`` string.
+SCOPES = {"Human Trafficking Institute, 2020 Federal Human Trafficking Report": "_hti"}
+
+
 def platform_shares(
     figures: pd.DataFrame,
     metrics: pd.DataFrame,
@@ -645,6 +739,8 @@ def platform_shares(
     year: int | str | None = None,
     highlight: str | None = None,
     checks: pd.DataFrame | None = None,
+    sources: pd.DataFrame | None = None,
+    origins: pd.DataFrame | None = None,
     layout: str = "wide",
     notes_in_image: bool = False,
 ) -> Chart:
@@ -692,12 +788,13 @@ def platform_shares(
     )
     data = data.reset_index(drop=True)
     period = str(year) if year is not None else selection.single(rows["claim_period"])
+    scope = SCOPES.get(selection.single(rows["primary_source"].astype(str)) or "")
     title = (
-        t("chart.shares.title", lang, year=period)
+        t(f"chart.shares.title{scope or ''}", lang, year=period)
         if period
         else t("chart.shares.title_undated", lang)
     )
-    notes = source_notes(rows, metrics, lang, checks)
+    notes = source_notes(rows, metrics, lang, checks, (), sources, origins)
     rtl = lang == "ar"
 
     def labels(i: int, row) -> str:
@@ -712,8 +809,41 @@ def platform_shares(
             _label(subject_name(figures, s, lang), lang, spec.width_in * 72 * 0.3, spec.text)
             for s in data["subject"]
         ]
-        lines = max(n.count("\n") + 1 for n in names)
-        row_in = max(_line_in(spec.text, lines) + 0.22, 0.42)
+        # the plot's width: what the category names leave (no y-axis label: the names and
+        # the "rank" in each bar's label say it; a rotated one ran into the title)
+        plot_pt = (
+            spec.width_in * 72
+            - max(text_width(_plain(n), spec.text) for n in "\n".join(names).split("\n"))
+            - 40
+        )
+
+        # a share's label on one line (beside its bar, or inside it); "rank 2; share not
+        # reported" wrapped to the plot's width
+        def fits(text: str, share: float) -> tuple[bool, bool]:
+            """Whether ``text`` fits beside a bar of ``share``, and inside it."""
+            width = max(text_width(line, spec.text) for line in _plain(text).split("\n"))
+            needed = (width + 4) / plot_pt * 100
+            return share + 1.5 + needed <= 99, share - 1.5 - needed >= 0
+
+        # a share's label beside its bar, or inside it, on a second line for the rank if one
+        # is too long; "rank 2; share not reported" wrapped to the plot's width
+        bar_labels, inside = [], []
+        for i, row in data.iterrows():
+            if np.isnan(row["share"]):
+                bar_labels.append(_label(labels(i, row), lang, plot_pt * 0.9, spec.text))
+                inside.append(False)
+                continue
+            one = labels(i, row)
+            candidates = [one, one.replace(" · ", "\n")]
+            placed = [(text, fits(text, row["share"])) for text in dict.fromkeys(candidates)]
+            text, is_inside = next(
+                ((text, False) for text, (out, _) in placed if out),
+                next(((text, True) for text, (_, inn) in placed if inn), (candidates[-1], True)),
+            )
+            bar_labels.append(_label(text, lang))
+            inside.append(is_inside)
+        lines = max(n.count("\n") + 1 for n in [*names, *bar_labels])
+        row_in = max((_line_in(spec.text, lines) + 0.14) / BAR, 0.42)  # a bar holds its label
         title_lines = len(_lines(title, lang, spec.width_in * 72 * 0.96, spec.title, "bold"))
         body = _overhead(spec, title_lines) + row_in * len(data)
         with _rc(lang):
@@ -724,29 +854,32 @@ def platform_shares(
                 colour = PALETTE[0] if highlight in (None, row["subject"]) else NEUTRAL
                 if highlight is not None and row["subject"] == highlight:
                     colour = PALETTE[1]
-                label = _label(labels(i, row), lang)
+                label = bar_labels[i]
                 if not np.isnan(row["share"]):
-                    ax.barh(i, row["share"], color=colour, height=0.6)
+                    ax.barh(i, row["share"], color=colour, height=BAR)
                     x, colour_text = row["share"] + 1.5, "black"
+                    if inside[i]:  # beside the bar it would cross the frame
+                        x, colour_text = row["share"] - 1.5, "white"
                 else:  # the order is known, the share is not: an empty, dotted outline
-                    ax.barh(i, 100, color="none", edgecolor=colour, linestyle=":", height=0.6)
+                    ax.barh(i, 100, color="none", edgecolor=colour, linestyle=":", height=BAR)
                     x, colour_text = 1.5, INK
                 ax.text(
                     x,
                     i,
                     label,
                     va="center",
-                    ha="right" if rtl else "left",
+                    ha="left" if rtl == inside[i] else "right",
+                    multialignment="right" if rtl else "left",
                     fontsize=spec.text,
                     color=colour_text,
                 )
             ax.set_yticks(range(len(data)), names)
+            ax.grid(axis="y", visible=False)  # a line through each label says nothing
             ax.set_ylim(len(data) - 0.5, -0.5)
             ax.set_xlim(0, 100)
             ax.set_xlabel(
                 _axis_label(f"{metric_text(metrics, SHARE, 'label', lang)} (%)", lang, spec)
             )
-            ax.set_ylabel(_axis_label(t("chart.shares.ylabel", lang), lang, spec, 0.4))
             _title(fig, title, lang, spec)
             _mirror(ax, lang)
         return figure
@@ -781,6 +914,8 @@ def enforcement_outcomes(
     organisation: str | None = None,
     country: str | None = None,
     checks: pd.DataFrame | None = None,
+    sources: pd.DataFrame | None = None,
+    origins: pd.DataFrame | None = None,
     layout: str = "wide",
     notes_in_image: bool = False,
 ) -> Chart:
@@ -820,7 +955,7 @@ def enforcement_outcomes(
         start=start,
     )
     extra = [t("chart.enforcement.note", lang)] if set(data["qualifier"]) & LOWER_BOUNDS else []
-    notes = source_notes(rows, metrics, lang, checks, extra)
+    notes = source_notes(rows, metrics, lang, checks, extra, sources, origins)
     vmax = float(data["value"].max())
     rtl = lang == "ar"
 
@@ -883,7 +1018,7 @@ def enforcement_outcomes(
             ax.set_yticks(range(len(data)), names)
             ax.set_ylim(len(data) - 0.5, -0.5)
             ax.set_xlim(0, xmax)
-            ax.set_xlabel(_axis_label(t("chart.enforcement.xlabel", lang), lang, spec))
+            ax.set_xlabel(_label(t("chart.enforcement.xlabel", lang), lang, plot_pt, spec.label))
             ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(4 if spec.name == "narrow" else 6))
             ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda x, _: fmt.number(x, lang)))
             _title(fig, title, lang, spec)
@@ -914,6 +1049,7 @@ class Comparison:
     values: dict[str, float]
     caveat: str
     citation: str
+    series: str = ""  # the context series' name ("meta_content_actioned", …)
 
 
 #: Quarters said as months ("2022Q1", "2022Q3" → "January – September 2022").
@@ -933,6 +1069,7 @@ def meta_comparison(
         selection.meta_totals(series, first, last, areas),
         t("context.meta_content_actioned.caveat", lang),
         series.citation(),
+        "meta_content_actioned",
     )
 
 
@@ -946,6 +1083,7 @@ def ncmec_comparison(series: ContextSeries, lang: str, year: int) -> Comparison:
         values,
         t("context.ncmec_reports_by_platform.caveat", lang),
         series.citation(),
+        "ncmec_reports_by_platform",
     )
 
 
@@ -992,6 +1130,8 @@ def content_counts(
     context: Sequence[Comparison] = (),
     scale: str = "auto",
     checks: pd.DataFrame | None = None,
+    sources: pd.DataFrame | None = None,
+    origins: pd.DataFrame | None = None,
     layout: str = "wide",
     notes_in_image: bool = False,
 ) -> Chart:
@@ -1048,13 +1188,18 @@ def content_counts(
     positive = data["value"][data["value"] > 0]
     log = scale == "log" or (scale == "auto" and positive.max() > 10 * positive.min())
     data = data.assign(log=log)
-    title = t("chart.counts.title", lang)
+    who = [c.series for c in context]
+    if who and all(f"chart.counts.from.{w}" in strings() for w in who):  # says whose figures
+        names = [t(f"chart.counts.from.{w}", lang) for w in ["documents", *who]]
+        title = t("chart.counts.title_context", lang, sources=_and(names, lang))
+    else:
+        title = t("chart.counts.title", lang)
     extra = [t("caveat", lang, caveat=c.caveat) for c in context]
     extra += [
         t("context_source", lang, citation=cite)
         for cite in dict.fromkeys(c.citation for c in context)
     ]
-    notes = source_notes(rows, metrics, lang, checks, extra)
+    notes = source_notes(rows, metrics, lang, checks, extra, sources, origins)
     rtl = lang == "ar"
     # one row per mark, platforms apart by a gap
     gap = 0.7
@@ -1067,7 +1212,7 @@ def content_counts(
 
     def draw(spec: Layout, with_notes: bool) -> Figure:
         names = [_label(subject_name(figures, s, lang), lang) for s in subjects]
-        legend = [_label(s, lang, spec.width_in * 72 * 0.9, spec.small) for s in series_labels]
+        legend = [_label(s, lang, _legend_width(spec), spec.small) for s in series_labels]
         legend_rows = sum(s.count("\n") + 1 for s in legend)
         title_lines = len(_lines(title, lang, spec.width_in * 72 * 0.96, spec.title, "bold"))
         row_in = _line_in(spec.text) + 0.14
@@ -1145,13 +1290,16 @@ def content_counts(
             if log:
                 ax.set_xscale("log")
                 ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())
+                if spec.name == "narrow":  # every dot is labelled; decades would overlap
+                    ax.xaxis.set_major_formatter(mpl.ticker.NullFormatter())
             ax.set_xlim(xmin, xmax)
             top = data["value"].max() * 1.5  # no tick label in the room kept for the labels
-            ax.xaxis.set_major_formatter(
-                mpl.ticker.FuncFormatter(
-                    lambda x, _: fmt.count(x, lang) if 1 <= x <= top or not log else ""
+            if not (log and spec.name == "narrow"):
+                ax.xaxis.set_major_formatter(
+                    mpl.ticker.FuncFormatter(
+                        lambda x, _: fmt.count(x, lang) if 1 <= x <= top or not log else ""
+                    )
                 )
-            )
             if not log:
                 ax.xaxis.set_major_locator(
                     mpl.ticker.MaxNLocator(3 if spec.name == "narrow" else 5)
@@ -1160,8 +1308,11 @@ def content_counts(
             ax.set_ylim(ys[-1] + 0.6, -0.6)
             xlabel = t("chart.counts.xlabel", lang)
             ax.set_xlabel(
-                _axis_label(
-                    f"{xlabel} ({t('chart.counts.log', lang)})" if log else xlabel, lang, spec
+                _label(
+                    f"{xlabel} ({t('chart.counts.log', lang)})" if log else xlabel,
+                    lang,
+                    plot_pt * 0.95,
+                    spec.label,
                 )
             )
             _legend(fig, handles, lang, spec)
@@ -1192,6 +1343,7 @@ def source_coverage(
     *,
     lang: str = "en",
     checks: pd.DataFrame | None = None,
+    origins: pd.DataFrame | None = None,
     layout: str = "wide",
     notes_in_image: bool = False,
 ) -> Chart:
@@ -1228,7 +1380,7 @@ def source_coverage(
     data = pd.DataFrame(records)
     n_multi = int(claims["multi"].sum())
     groups = 0 < n_multi < len(claims)  # a header row over each group
-    notes = [t("source", lang, sources=_comma(lang).join(documents))]
+    notes = [source_line(documents, lang, sources, origins)]
     rtl = lang == "ar"
     claim_texts = []
     for _, claim in claims.iterrows():
@@ -1243,21 +1395,30 @@ def source_coverage(
 
     def draw(spec: Layout, with_notes: bool) -> Figure:
         size = spec.small
-        width = spec.width_in * 72 * (0.5 if spec.name == "narrow" else 0.55)
+        # narrow: each claim's label on lines of its own over the plot's width, its dots on
+        # the row under it; wide: the labels beside the rows, as tick labels
+        under = spec.name == "narrow"
+        width = spec.width_in * 72 - PLOT_MARGIN_PT - 14 if under else spec.width_in * 72 * 0.55
         labels = [_label(text, lang, width, size) for text in claim_texts]
         headers = [
             _label(t(f"chart.coverage.{key}", lang), lang, width, size, "bold")
             for key in ("corroborated", "single")
         ]
         # rows as tall as their labels, in units of one line
-        ticks, tick_labels, positions, bold = [], [], [], []
+        ticks, tick_labels, positions, bold, tops = [], [], [], [], []
         y = 0.0
 
         def add(text: str, header: bool) -> float:
             nonlocal y
             n = text.count("\n") + 1
-            centre = y + (n + 0.6) / 2
-            y += n + 0.6
+            if under:  # the label, then the dots' row under it
+                n *= ARABIC_LEADING if rtl else 1
+                tops.append(y + 0.2)
+                centre = y + n + 0.2 + 0.75
+                y += n + 0.2 + 1.5 if not header else n + 0.6
+            else:
+                centre = y + (n + 0.6) / 2
+                y += n + 0.6
             ticks.append(centre)
             tick_labels.append(text)
             bold.append(header)
@@ -1271,7 +1432,7 @@ def source_coverage(
                 add(headers[1], True)
             positions.append(add(label, False))
         doc_width = max(text_width(d, size) for d in documents)
-        angle = 40
+        angle = 90 if under else 40  # upright in the narrow drawing: none runs off its side
         xticks_in = (doc_width * math.sin(math.radians(angle)) + size) / 72
         # the verdicts the legend explains, each wrapped to the chart's width (a long one
         # would run off both edges of the narrow drawing)
@@ -1281,12 +1442,13 @@ def source_coverage(
             else []
         )
         legend = [
-            _label(t(f"verdict.{v}", lang), lang, spec.width_in * 72 * 0.85, spec.small)
-            for v in present
+            _label(t(f"verdict.{v}", lang), lang, _legend_width(spec), spec.small) for v in present
         ]
         legend_rows = sum(x.count("\n") + 1 for x in legend)
         title_lines = len(_lines(title, lang, spec.width_in * 72 * 0.96, spec.title, "bold"))
         body = _overhead(spec, title_lines, legend_rows, xticks_in) + _line_in(size, y) + 0.1
+        if under:  # the documents above the plot too
+            body += xticks_in
         with _rc(lang):
             figure, fig = _canvas(lang, spec, body, notes, with_notes)
             ax = fig.add_subplot()
@@ -1299,22 +1461,49 @@ def source_coverage(
                 c=colours,
                 zorder=3,
             )
-            ax.set_yticks(ticks, tick_labels, fontsize=size)
-            for tick, header in zip(ax.yaxis.get_major_ticks(), bold, strict=True):
-                if header:
-                    tick.label1.set_fontweight("bold")
-                    tick.label2.set_fontweight("bold")
-            for centre, header in zip(ticks, bold, strict=True):
-                if header:  # no grid line through a header
-                    ax.axhspan(centre - 0.5, centre + 0.5, color="white", zorder=2)
-            ax.set_xticks(
-                range(len(documents)),
-                [_label(d, lang) for d in documents],
-                rotation=-angle if rtl else angle,
-                ha="left" if rtl else "right",
-                rotation_mode="anchor",
-                fontsize=size,
-            )
+            if under:
+                rows = [c for c, header in zip(ticks, bold, strict=True) if not header]
+                ax.set_yticks(rows, [""] * len(rows))  # a grid line through each dots' row
+                for top, text, header in zip(tops, tick_labels, bold, strict=True):
+                    ax.text(
+                        0.99 if rtl else 0.01,
+                        top,
+                        text,
+                        va="top",
+                        ha="right" if rtl else "left",
+                        fontsize=size,
+                        fontweight="bold" if header else "normal",
+                        multialignment="right" if rtl else "left",
+                        transform=ax.get_yaxis_transform(),
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+                        in_layout=False,
+                        zorder=4,
+                    )
+            else:
+                ax.set_yticks(ticks, tick_labels, fontsize=size)
+                for tick, header in zip(ax.yaxis.get_major_ticks(), bold, strict=True):
+                    if header:
+                        tick.label1.set_fontweight("bold")
+                        tick.label2.set_fontweight("bold")
+                for centre, header in zip(ticks, bold, strict=True):
+                    if header:  # no grid line through a header
+                        ax.axhspan(centre - 0.5, centre + 0.5, color="white", zorder=2)
+            if under:  # a phone shows the top of a tall chart first: the documents there too
+                ax.set_xticks(
+                    range(len(documents)), documents, rotation=90, ha="center", fontsize=size
+                )
+                ax.tick_params(axis="x", labeltop=True)
+                for tick in ax.xaxis.get_major_ticks():
+                    tick.label2.set(rotation=90, ha="center", va="bottom")
+            else:
+                ax.set_xticks(
+                    range(len(documents)),
+                    [_label(d, lang) for d in documents],
+                    rotation=-angle if rtl else angle,
+                    ha="left" if rtl else "right",
+                    rotation_mode="anchor",
+                    fontsize=size,
+                )
             ax.set_ylim(y, 0)
             ax.set_xlim(-0.5, len(documents) - 0.5)
             if present:
@@ -1324,9 +1513,12 @@ def source_coverage(
                 ]
                 _legend(fig, handles, lang, spec)
             ax.set_xlabel(_axis_label(t("chart.coverage.xlabel", lang), lang, spec))
-            ax.set_ylabel(_label(t("chart.coverage.ylabel", lang), lang))
+            if not under:  # narrow: each label says it is a claim's
+                ax.set_ylabel(_label(t("chart.coverage.ylabel", lang), lang))
             _title(fig, title, lang, spec)
             _mirror(ax, lang)
+            if under:  # the rows' ticks have no label
+                ax.tick_params(axis="y", left=False, right=False)
         return figure
 
     alt = t(
@@ -1343,7 +1535,13 @@ def source_coverage(
 
 
 def timeline(
-    events: pd.DataFrame, *, lang: str = "en", layout: str = "wide", notes_in_image: bool = False
+    events: pd.DataFrame,
+    *,
+    lang: str = "en",
+    sources: pd.DataFrame | None = None,
+    origins: pd.DataFrame | None = None,
+    layout: str = "wide",
+    notes_in_image: bool = False,
 ) -> Chart:
     """The dated events, in order; an inferred date is drawn hollow; a year or month as a span."""
     check_language(lang)
@@ -1352,8 +1550,7 @@ def timeline(
     data = selection.events(events)
     data = data.assign(evidence=data["event_id"].astype(str))
     title = t("chart.timeline.title", lang)
-    documents = sorted(data["document_id"].astype(str).unique())
-    notes = [t("source", lang, sources=_comma(lang).join(documents))]
+    notes = [source_line(data["document_id"], lang, sources, origins)]
     start, end = data["date"].min(), data["date"].max()
     span = (end - start) or pd.Timedelta(days=365)
     pad = span * 0.08
@@ -1379,25 +1576,39 @@ def timeline(
 
     def draw(spec: Layout, with_notes: bool) -> Figure:
         size = spec.small
-        plot_pt = spec.width_in * 72 * 0.96 - 8
+        # the plot spans the width less the layout's pads (the labels are not in the layout)
+        plot_pt = spec.width_in * 72 - PLOT_MARGIN_PT
         gap = (xmax - xmin) * 8 / plot_pt  # 8 pt between a dot and its text
+        # narrow: each label on lines of its own under its dot, over the plot's width; wide:
+        # beside its dot, on the side with more room, wrapped to that room
+        under = spec.name == "narrow"
         sides, labels = [], []
         for i, event in data.iterrows():
-            room_right = (1 - fraction(stops[i]) - 0.01) * plot_pt - 10
-            room_left = (fraction(event["date"]) - 0.01) * plot_pt - 10
+            room_right = (1 - fraction(stops[i])) * plot_pt - 16
+            room_left = fraction(event["date"]) * plot_pt - 16
             right = room_right >= room_left
             sides.append(right)
-            labels.append(_label(texts[i], lang, max(room_right, room_left), size))
-        heights = [label.count("\n") + 1 + 0.7 for label in labels]
-        positions = list(np.cumsum(heights) - np.array(heights) / 2)
+            room = plot_pt - 12 if under else max(room_right, room_left)
+            labels.append(_label(texts[i], lang, room, size))
+        if under:  # a row for the dot, then the label's lines
+            leading = ARABIC_LEADING if rtl else 1
+            heights = [(label.count("\n") + 1) * leading + 1.9 for label in labels]
+            positions = list(np.cumsum(heights) - np.array(heights) + 0.8)
+        else:
+            heights = [label.count("\n") + 1 + 0.7 for label in labels]
+            positions = list(np.cumsum(heights) - np.array(heights) / 2)
         total = float(sum(heights))
         legend = [
-            _label(t("chart.timeline.stated", lang), lang),
-            _label(t("chart.timeline.inferred", lang), lang),
+            _label(t("chart.timeline.stated", lang), lang, _legend_width(spec), size),
+            _label(t("chart.timeline.inferred", lang), lang, _legend_width(spec), size),
         ]
-        two_columns = sum(text_width(_plain(x), size) for x in legend) + 80 < plot_pt
+        two_columns = (
+            sum(max(text_width(line, size) for line in _plain(x).split("\n")) for x in legend) + 80
+            < plot_pt
+        )
+        legend_rows = 1 if two_columns else sum(x.count("\n") + 1 for x in legend)
         title_lines = len(_lines(title, lang, spec.width_in * 72 * 0.96, spec.title, "bold"))
-        body = _overhead(spec, title_lines, 1 if two_columns else 2) + _line_in(size, total) + 0.1
+        body = _overhead(spec, title_lines, legend_rows) + _line_in(size, total) + 0.1
         with _rc(lang):
             figure, fig = _canvas(lang, spec, body, notes, with_notes)
             ax = fig.add_subplot()
@@ -1423,6 +1634,20 @@ def timeline(
                     markerfacecolor="white" if inferred else PALETTE[0],
                     zorder=3,
                 )
+                if under:
+                    ax.text(
+                        0.98 if rtl else 0.02,
+                        y + 0.75,
+                        labels[i],
+                        va="top",
+                        ha="right" if rtl else "left",
+                        fontsize=size,
+                        multialignment="right" if rtl else "left",
+                        transform=ax.get_yaxis_transform(),
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+                        in_layout=False,
+                    )
+                    continue
                 right = sides[i]
                 ax.text(
                     stops[i] + gap if right else when - gap,
@@ -1432,12 +1657,16 @@ def timeline(
                     ha="left" if right else "right",
                     fontsize=size,
                     multialignment="right" if rtl else "left",
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},  # over the grid
+                    in_layout=False,
                 )
             ax.set_ylim(total, 0)
             ax.set_yticks([])
             ax.set_xlim(xmin, xmax)
             ax.xaxis.set_major_locator(mpl.dates.YearLocator(4 if spec.name == "narrow" else 2))
             ax.xaxis.set_major_formatter(mpl.dates.DateFormatter("%Y"))
+            if under:  # the years above the plot too: a phone shows its top first
+                ax.tick_params(axis="x", labeltop=True)
             ax.set_xlabel(_axis_label(t("chart.timeline.xlabel", lang), lang, spec))
             handles = [
                 Line2D([], [], marker="o", ls="", color=PALETTE[0], label=legend[0]),
@@ -1478,6 +1707,8 @@ def _shares_of(ds, lang: str, p: Mapping, context: Mapping) -> Chart:
         year=p.get("year"),
         highlight=p.get("highlight"),
         checks=ds.primary_checks,
+        sources=ds.sources,
+        origins=ds.origins,
     )
 
 
@@ -1489,6 +1720,8 @@ def _enforcement_of(ds, lang: str, p: Mapping, context: Mapping) -> Chart:
         organisation=p.get("organisation"),
         country=p.get("country"),
         checks=ds.primary_checks,
+        sources=ds.sources,
+        origins=ds.origins,
     )
 
 
@@ -1503,15 +1736,24 @@ def _counts_of(ds, lang: str, p: Mapping, context: Mapping) -> Chart:
         context=comparisons(rows, context, lang, p.get("ncmec_year")) if len(rows) else [],
         scale=p.get("scale", "auto"),
         checks=ds.primary_checks,
+        sources=ds.sources,
+        origins=ds.origins,
     )
 
 
 def _coverage_of(ds, lang: str, p: Mapping, context: Mapping) -> Chart:
-    return source_coverage(ds.figures, ds.metrics, ds.sources, lang=lang, checks=ds.primary_checks)
+    return source_coverage(
+        ds.figures,
+        ds.metrics,
+        ds.sources,
+        lang=lang,
+        checks=ds.primary_checks,
+        origins=ds.origins,
+    )
 
 
 def _timeline_of(ds, lang: str, p: Mapping, context: Mapping) -> Chart:
-    return timeline(ds.events, lang=lang)
+    return timeline(ds.events, lang=lang, sources=ds.sources, origins=ds.origins)
 
 
 #: Chart kinds, as a report names them (``notebooks/registry.yml``): each draws from the
@@ -1556,12 +1798,14 @@ def make(
     if kind not in KINDS:
         raise ValueError(f"chart kind '{kind}' is not one of {', '.join(KINDS)}")
     ds = load_dataset(data_dir)
+    options.setdefault("origins", ds.origins)
     if kind == "timeline":
-        return timeline(ds.events, lang=lang, **options)
+        return timeline(ds.events, lang=lang, sources=ds.sources, **options)
     if kind == "source_coverage":
         return source_coverage(
             ds.figures, ds.metrics, ds.sources, lang=lang, checks=ds.primary_checks, **options
         )
+    options.setdefault("sources", ds.sources)
     if kind == "content_counts" and "context" not in options:
         options["context"] = default_context(lang, data_dir)
     function = {

@@ -17,6 +17,7 @@ import math
 from typing import Any
 
 import markupsafe
+import numpy as np
 import pandas as pd
 
 from . import __version__
@@ -115,8 +116,28 @@ def csv_text(chart: Any, notes: list[str], lang: str, page: str) -> str:
         + f" — {t('data.cite_see', lang)}",
     ]
     buffer = io.StringIO()
-    safe_frame(chart.data).to_csv(buffer, index=False, lineterminator="\n")
+    whole_numbers(safe_frame(chart.data)).to_csv(buffer, index=False, lineterminator="\n")
     return "\n".join(line.replace("\n", " ") for line in header) + "\n" + buffer.getvalue()
+
+
+def whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each whole number of a float column written as an integer: a rank is
+    ``1``, a share ``65``, not ``1.0``, ``65.0``; ``36.2`` stays; a missing value stays empty."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_float_dtype(values) or values.dtype == object:
+            out[column] = pd.Series(
+                [
+                    int(v)
+                    if isinstance(v, float | np.floating) and math.isfinite(v) and v.is_integer()
+                    else v
+                    for v in values
+                ],
+                index=values.index,
+                dtype=object,
+            )
+    return out
 
 
 def _data_uri(data: bytes, mime: str) -> str:
@@ -156,6 +177,7 @@ def figure_html(chart: Any, ds: Any, lang: str, *, number: int, page: str) -> st
             wide=_data_uri(pngs["wide"], "image/png"),
             narrow=_data_uri(pngs["narrow"], "image/png") if pngs["narrow"] != pngs["wide"] else "",
             wide_size=sizes["wide"],
+            narrow_size=sizes["narrow"],
             narrow_media=NARROW_MEDIA,
             notes=[tagged(note, ds) for note in chart.notes],
             evidence=ref([*chart.evidence, *context_ids(chart.notes, ds)], lang),

@@ -505,7 +505,11 @@ def _sources(ds: Dataset, lang: str, **_: Any) -> dict:
         mine = ds.figures[ds.figures["document_id"] == doc.document_id]
         documents.append(
             {
-                "id": doc.document_id,
+                # whole on one line and in its own direction (an Arabic page broke
+                # "ar-news-guardian-meta" at its hyphens): bdi.id, as in the chart tables
+                "id": markupsafe.Markup('<bdi translate="no" class="id">{}</bdi>').format(
+                    doc.document_id
+                ),
                 "title": _title(doc, lang),
                 "kind": name("kind", str(doc.kind), lang),
                 "language": name("doclang", str(doc.language), lang),
