@@ -544,3 +544,17 @@ def test_labels_stay_inside_the_plot_and_the_picture(rendered, kind, lang):
             assert not box.overlaps(title), (layout, _flat(text.get_text()))
         whole = figure.get_tightbbox(renderer)  # in inches
         assert whole.x0 >= -0.01 and whole.x1 <= figure.get_figwidth() + 0.01, layout
+
+
+def test_every_verdict_has_a_colour_and_its_sentences():
+    """Each verdict of the vocabulary (data/vocabulary.csv) has a colour, a legend entry (for
+    a number or a vague word alike), and its sentences after one figure and after several."""
+    from tspolicy.i18n import strings
+    from tspolicy.paths import DATA_DIR
+
+    rows = read_rows(DATA_DIR / "vocabulary.csv")
+    verdicts = {r[1] for r in rows[1:] if r[0] == "verdict"}
+    assert verdicts and set(charts.VERDICT_COLOURS) == verdicts
+    for verdict in verdicts:
+        for prefix in ("verdict", "verdict_plural", "verdict_legend"):
+            assert f"{prefix}.{verdict}" in strings(), f"{prefix}.{verdict}"

@@ -1442,7 +1442,8 @@ def source_coverage(
             else []
         )
         legend = [
-            _label(t(f"verdict.{v}", lang), lang, _legend_width(spec), spec.small) for v in present
+            _label(t(f"verdict_legend.{v}", lang), lang, _legend_width(spec), spec.small)
+            for v in present
         ]
         legend_rows = sum(x.count("\n") + 1 for x in legend)
         title_lines = len(_lines(title, lang, spec.width_in * 72 * 0.96, spec.title, "bold"))
