@@ -125,3 +125,30 @@ def test_titles_are_translated_into_the_other_languages_or_pending():
             cell = ("sources.csv", record["document_id"], f"title_{lang}")
             written = isinstance(record[cell[2]], str)
             assert written is (lang != record["language"] and cell not in pending), cell
+
+
+#: What each enforcement metric says was done, as the documents' languages write the verb:
+#: an excerpt must quote it, so that a reader can check "convicted" against the quotation.
+ENFORCEMENT_VERBS = {
+    "victims_rescued": {"ar": "أنقذ", "fr": "secour", "en": "rescue"},
+    "traffickers_arrested": {"ar": "اعتقل", "fr": "arrêt", "en": "arrest"},
+    "perpetrators_convicted": {"ar": "أدان", "fr": "condamn", "en": "convict"},
+}
+
+
+def test_enforcement_excerpts_quote_the_verb_and_the_period_start():
+    """An enforcement figure's excerpt is the clause with its verb (rescued, arrested,
+    convicted) and, for a period the document states, its first year — not the bare number
+    ("more than 265 perpetrators" does not say they were convicted)."""
+    figures = load_figures()
+    languages = dict(zip(load_sources().document_id, load_sources().language, strict=True))
+    rows = figures[figures["metric"].isin(list(ENFORCEMENT_VERBS))]
+    assert len(rows), "no enforcement figure: the test checks nothing"
+    for r in rows.itertuples():
+        verb = ENFORCEMENT_VERBS[r.metric][languages[r.document_id]]
+        assert verb in r.excerpt, f"{r.figure_id}: the excerpt lacks the verb '{verb}'"
+        if r.period_from == "document":
+            start = str(r.period).split("/")[0][:4]
+            assert numbers.states_value(r.excerpt, float(start)), (
+                f"{r.figure_id}: the excerpt does not state the period's start, {start}"
+            )
