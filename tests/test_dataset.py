@@ -106,9 +106,16 @@ def test_every_document_reports_figures_and_every_metric_is_used():
 
 
 def test_every_figure_cites_document_excerpt_and_primary_source():
+    """A figure names its primary source unless its document names none; then its note says
+    so, and no description ("Unattributed…") stands in for a name."""
     figures = load_figures()
-    for column in ("document_id", "excerpt", "primary_source"):
+    for column in ("document_id", "excerpt"):
         assert figures[column].notna().all(), column
+    unnamed = figures[figures["primary_source"].isna()]
+    for r in unnamed.itertuples():
+        assert "names no source" in str(r.note), r.figure_id
+    named = figures["primary_source"].dropna().astype(str)
+    assert not named.str.contains(r"Unattributed|as reported by|quoted by|own words").any()
 
 
 @pytest.mark.parametrize("column", ["title", "outlet", "covers", "file", "sha256"])

@@ -49,6 +49,8 @@ def add_english_only_metrics(data: Path) -> None:
                 "metric": metric,
                 "subject": SUBJECT,
                 "primary_source": NAMED,
+                "primary_source_fr": "",
+                "primary_source_ar": "",
             },
         )
         append_row(
@@ -58,6 +60,11 @@ def add_english_only_metrics(data: Path) -> None:
                 "claim": f"{metric}|{SUBJECT}|",
                 "primary_source": "",
                 "publisher": "",
+                "publisher_fr": "",
+                "publisher_ar": "",
+                "seen_in": "",
+                "seen_in_fr": "",
+                "seen_in_ar": "",
                 "url": "",
                 "published": "",
                 "verdict": "unverified",
@@ -98,7 +105,7 @@ def test_a_note_names_the_figures_primary_source_when_the_check_names_none(pendi
     ds = load_dataset(pending_data)
     html = evidence.notes_html(ds, ["F900", "F004"], lang)
     assert f'<cite lang="en" dir="ltr" translate="no">{NAMED}</cite>' in html
-    assert "Meta (as reported by The Guardian)</cite>" in html  # shipped F004
+    assert '<cite lang="en" dir="ltr" translate="no">Meta</cite>' in html  # shipped F004
     assert t("evidence.no_source", lang) not in html
     assert t("verdict.unverified", lang) in html
 
