@@ -328,6 +328,16 @@ def notes(ds: Dataset, ids: Iterable[str], lang: str) -> list[dict[str, Any]]:
             out.append(_context_note(ds, evidence_id[len(CONTEXT_PREFIX) :], lang))
         else:
             raise KeyError(f"no figure, event or context series '{evidence_id}' in the data")
+    # A quotation several notes share (one sentence stating three numbers) is printed once:
+    # the later notes name the first one (``same_as``) and print that pointer instead of the
+    # quotation, its translation and the document (the same by construction).
+    first: dict[tuple[str, str], str] = {}
+    for note in out:
+        if "excerpt" in note:
+            key = (note["document"]["id"], note["excerpt"])
+            note["same_as"] = first.get(key, "")
+            note["same_as_anchor"] = anchor(note["same_as"]) if note["same_as"] else ""
+            first.setdefault(key, note["id"])
     return out
 
 
@@ -359,6 +369,7 @@ def notes_html(ds: Dataset, ids: Iterable[str], lang: str) -> str:
                     "caveat",
                     "title_translated",
                     "print_note",
+                    "same_excerpt",
                 )
             },
         )
