@@ -398,8 +398,10 @@ def test_accept_moves_the_curated_candidates_into_the_data(scratch, tmp_path, ca
     left = read_rows(data / "left_out.csv")[len(before["left_out"]) :]
     assert left and left[0][0] == next_ids(ids["left_out"], "L", 1)[0]
     assert all(r[-1] == "test: not a figure of this test" for r in left)
-    checks = {r[0]: r for r in read_rows(data / "primary_checks.csv")}
-    assert checks["content_reported|Example Child Safety Network|2024"][8] == "unverified"
+    check_rows = read_rows(data / "primary_checks.csv")
+    checks = {r[0]: r for r in check_rows}
+    verdict = check_rows[0].index("verdict")
+    assert checks["content_reported|Example Child Safety Network|2024"][verdict] == "unverified"
     assert not file.exists(), "accepted candidates are moved, not kept twice"
     subjects = [r[0] for r in read_rows(data / "subjects.csv")]
     assert "Example Child Safety Network" in subjects

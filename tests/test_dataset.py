@@ -106,9 +106,16 @@ def test_every_document_reports_figures_and_every_metric_is_used():
 
 
 def test_every_figure_cites_document_excerpt_and_primary_source():
+    """A figure names its primary source unless its document names none; then its note says
+    so, and no description ("Unattributed…") stands in for a name."""
     figures = load_figures()
-    for column in ("document_id", "excerpt", "primary_source"):
+    for column in ("document_id", "excerpt"):
         assert figures[column].notna().all(), column
+    unnamed = figures[figures["primary_source"].isna()]
+    for r in unnamed.itertuples():
+        assert "names no source" in str(r.note), r.figure_id
+    named = figures["primary_source"].dropna().astype(str)
+    assert not named.str.contains(r"Unattributed|as reported by|quoted by|own words").any()
 
 
 @pytest.mark.parametrize("column", ["title", "outlet", "covers", "file", "sha256"])
@@ -125,3 +132,30 @@ def test_titles_are_translated_into_the_other_languages_or_pending():
             cell = ("sources.csv", record["document_id"], f"title_{lang}")
             written = isinstance(record[cell[2]], str)
             assert written is (lang != record["language"] and cell not in pending), cell
+
+
+#: What each enforcement metric says was done, as the documents' languages write the verb:
+#: an excerpt must quote it, so that a reader can check "convicted" against the quotation.
+ENFORCEMENT_VERBS = {
+    "victims_rescued": {"ar": "أنقذ", "fr": "secour", "en": "rescue"},
+    "traffickers_arrested": {"ar": "اعتقل", "fr": "arrêt", "en": "arrest"},
+    "perpetrators_convicted": {"ar": "أدان", "fr": "condamn", "en": "convict"},
+}
+
+
+def test_enforcement_excerpts_quote_the_verb_and_the_period_start():
+    """An enforcement figure's excerpt is the clause with its verb (rescued, arrested,
+    convicted) and, for a period the document states, its first year — not the bare number
+    ("more than 265 perpetrators" does not say they were convicted)."""
+    figures = load_figures()
+    languages = dict(zip(load_sources().document_id, load_sources().language, strict=True))
+    rows = figures[figures["metric"].isin(list(ENFORCEMENT_VERBS))]
+    assert len(rows), "no enforcement figure: the test checks nothing"
+    for r in rows.itertuples():
+        verb = ENFORCEMENT_VERBS[r.metric][languages[r.document_id]]
+        assert verb in r.excerpt, f"{r.figure_id}: the excerpt lacks the verb '{verb}'"
+        if r.period_from == "document":
+            start = str(r.period).split("/")[0][:4]
+            assert numbers.states_value(r.excerpt, float(start)), (
+                f"{r.figure_id}: the excerpt does not state the period's start, {start}"
+            )

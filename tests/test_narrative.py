@@ -444,3 +444,19 @@ def test_verdicts_that_differ_within_a_sentence_are_each_said_of_their_figures()
         f"B\u202f: {continue_sentence(verdict_text('differs_in_value', 'fr'))}",
     ]
     assert _verdict_sentences([check("matches", "A")], "en") == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_shared_quotation_is_printed_once_and_named_by_the_later_notes(dataset, lang):
+    """F013–F015 quote one sentence: on screen each note shows it; in print the later notes
+    hide it (with its translation and document) and name the first note instead."""
+    from tspolicy import evidence
+
+    html = evidence.notes_html(dataset, ["F013", "F014", "F015", "F005"], lang)
+    notes = {m[0]: m[1] for m in re.findall(r'<li id="ev-(F\d+)">(.*?)</li>', html, re.S)}
+    assert 'class="excerpt"' in notes["F013"] and 'class="excerpt"' in notes["F005"]
+    for later in ("F014", "F015"):
+        assert 'class="excerpt repeat"' in notes[later]
+        assert 'class="document repeat"' in notes[later]
+        assert 'href="#ev-F013"' in notes[later]
+    assert "repeat" not in notes["F013"] + notes["F005"]

@@ -334,13 +334,28 @@ def test_impossible_period(data_copy, edit):
 
 
 def test_required_cell_empty(data_copy, edit):
-    edit(data_copy, "figures", "F005", "primary_source", "")
+    edit(data_copy, "figures", "F005", "subject", "")
     find(
         validate(data_copy),
         file="figures.csv",
-        field="primary_source",
-        contains="primary_source is empty but required",
+        field="subject",
+        contains="subject is empty but required",
     )
+
+
+def test_a_figure_may_name_no_primary_source_but_a_named_one_is_translated(data_copy, edit):
+    """The document naming no source is an empty primary_source (pages say "no source named"
+    in their language), not a description; a named one has its French and Arabic form, or is
+    pending."""
+    edit(data_copy, "figures", "F005", "primary_source", "")
+    edit(data_copy, "figures", "F005", "primary_source_fr", "")
+    edit(data_copy, "figures", "F005", "primary_source_ar", "")
+    edit(data_copy, "primary_checks", "event|E007", "publisher_ar", "")
+    report = validate(data_copy)
+    assert report.ok, report.errors
+    pending = {(p.file, p.column, p.key) for p in report.pending}
+    assert ("primary_checks.csv", "publisher_ar", "event|E007") in pending
+    assert not any(p.key == "F005" and p.what == "primary source" for p in report.pending)
 
 
 def test_excerpt_too_long(data_copy, edit):

@@ -598,7 +598,6 @@ def _figure(number, c, vocab, metric_units, bad) -> dict[str, str]:
     for name, fix in (
         ("metric", "name what is counted: a metric of metrics.csv"),
         ("subject", "name the platform, organisation or country the number is about, in English"),
-        ("primary_source", "name who produced the number (the document's own words: say so)"),
         ("excerpt", "copy the shortest phrase of the document that states the number"),
         ("qualifier", f"use one of: {', '.join(vocab['qualifier'])}"),
     ):

@@ -59,6 +59,7 @@ from .i18n import (
     join,
     metric_text,
     name,
+    primary_sources,
     strings,
     subject_name,
     t,
@@ -676,9 +677,10 @@ def source_notes(
 ) -> list[str]:
     """Source line (:func:`source_line`), primary source, the metrics' caveats and
     non-matching verdicts."""
-    primaries = sorted(rows["primary_source"].astype(str).unique())
+    primaries = primary_sources(rows, lang)
     notes = [source_line(rows["document_id"], lang, sources, origins)]
-    notes.append(t("primary", lang, primary=join(primaries, lang)))
+    if primaries:
+        notes.append(t("primary", lang, primary=join(primaries, lang)))
     for metric in dict.fromkeys(rows["metric"].astype(str)):
         notes.append(t("caveat", lang, caveat=metric_text(metrics, metric, "caveat", lang)))
     notes.extend(extra)

@@ -28,6 +28,7 @@ from .i18n import (
     DIRECTION,
     check_language,
     event_text,
+    in_language,
     label_written,
     metric_text,
     name,
@@ -241,42 +242,22 @@ def _document(ds: Dataset, document_id: str, lang: str) -> dict[str, Any]:
     }
 
 
-#: How ``figures.csv`` writes a primary source the document names through someone else
-#: ("Meta (as reported by The Guardian)"), or no source at all ("Unattributed (the
-#: article's own words)"): the name is shown as a name, the relay in the page's language.
-_RELAYED = re.compile(r"^(?P<name>.+?) \((?:as reported|quoted) by (?P<by>[^()]+)\)$")
-_UNATTRIBUTED = "Unattributed"
-
-
-def named_source(text: str, lang: str) -> tuple[str, str]:
-    """A document's own naming of its primary source, split for a page: (the name, "as
-    reported by The Guardian" in ``lang`` or ""); ("", "") when the document names none."""
-    text = text.strip()
-    if not text or text.startswith(_UNATTRIBUTED):
-        return "", ""
-    match = _RELAYED.match(text)
-    if not match:
-        return text, ""
-    return match.group("name"), match.group("by")
-
-
 def _check(
     ds: Dataset, claim: str, lang: str, named: str = "", vague: bool = False
 ) -> dict[str, Any]:
     """The primary-source check of ``claim``; ``named`` is the primary source the figure's
-    document names (``figures.csv``), shown when the check names none; ``vague``: the
-    figure is a vague word, no number."""
+    document names (``figures.csv``, in ``lang``: :func:`in_language`), shown when the
+    check names none; ``vague``: the figure is a vague word, no number."""
     checks = ds.primary_checks
     match = checks.loc[checks["claim"] == claim]
-    named, relayed_by = named_source(named, lang)
     if match.empty:
         return {
             "verdict_key": "unverified",
             "verdict": verdict_text("unverified", lang, vague=vague),
-            "source": named,
-            "relayed_by": relayed_by,
+            "source": tagged(named, ds) if named else "",
             "as_named": bool(named),
             "published": "",
+            "seen_in": "",
             "url": "",
             "why": None,
         }
@@ -288,16 +269,18 @@ def _check(
     )
     if why and why["text"]:
         why["text"] = quotations(why["text"], lang)
-    source = ", ".join(
-        s for s in (_text(row["primary_source"]), _text(row["publisher"])) if s.strip()
+    # the title as published (a name), and the publisher as the page's language names it
+    source = t("punct.comma", lang).join(
+        s for s in (_text(row["primary_source"]).strip(), in_language(row, "publisher", lang)) if s
     )
+    seen_in = in_language(row, "seen_in", lang)
     return {
         "verdict_key": str(row["verdict"]),
         "verdict": verdict_text(str(row["verdict"]), lang, vague=vague),
-        "source": source or named,
-        "relayed_by": "" if source else relayed_by,
+        "source": tagged(source or named, ds) if (source or named) else "",
         "as_named": not source and bool(named),
         "published": fmt.period(_text(row["published"]).strip(), lang),  # at its precision
+        "seen_in": tagged(t("evidence.read_via", lang, what=seen_in), ds) if seen_in else "",
         "url": _text(row["url"]).strip(),
         "why": why,
     }
@@ -321,7 +304,7 @@ def _figure_note(ds: Dataset, figures: pd.DataFrame, figure_id: str, lang: str) 
             ds,
             str(row["claim"]),
             lang,
-            _text(row.get("primary_source")).strip(),
+            in_language(row, "primary_source", lang),
             vague=str(row["qualifier"]) == VAGUE,
         ),
     }
@@ -380,6 +363,16 @@ def notes(ds: Dataset, ids: Iterable[str], lang: str) -> list[dict[str, Any]]:
             out.append(_context_note(ds, evidence_id[len(CONTEXT_PREFIX) :], lang))
         else:
             raise KeyError(f"no figure, event or context series '{evidence_id}' in the data")
+    # A quotation several notes share (one sentence stating three numbers) is printed once:
+    # the later notes name the first one (``same_as``) and print that pointer instead of the
+    # quotation, its translation and the document (the same by construction).
+    first: dict[tuple[str, str], str] = {}
+    for note in out:
+        if "excerpt" in note:
+            key = (note["document"]["id"], note["excerpt"])
+            note["same_as"] = first.get(key, "")
+            note["same_as_anchor"] = anchor(note["same_as"]) if note["same_as"] else ""
+            first.setdefault(key, note["id"])
     return out
 
 
@@ -405,7 +398,6 @@ def notes_html(ds: Dataset, ids: Iterable[str], lang: str) -> str:
             strings={
                 "heading": t(f"evidence.heading{suffix}", lang),
                 "intro": t(f"evidence.intro{suffix}", lang),
-                "relayed_by": t("evidence.relayed_by", lang, by="{by}"),
             }
             | {
                 key: t(f"evidence.{key}", lang)
@@ -421,6 +413,7 @@ def notes_html(ds: Dataset, ids: Iterable[str], lang: str) -> str:
                     "caveat",
                     "title_translated",
                     "print_note",
+                    "same_excerpt",
                 )
             },
         )

@@ -266,6 +266,25 @@ def metric_text(metrics: pd.DataFrame, metric: str, field: str, lang: str) -> st
     return written(row.iloc[0][column], lang)
 
 
+def in_language(row: Any, field: str, lang: str) -> str:
+    """``field`` of a data row as a ``lang`` page writes it: its ``<field>_<lang>`` column
+    where written (a name as French or Arabic writes it, a description in that language),
+    else the field itself (a name or a title as published; "" when empty)."""
+    if check_language(lang) != "en":
+        text = _cell(row.get(f"{field}_{lang}"))
+        if text:
+            return text
+    return _cell(row.get(field))
+
+
+def primary_sources(figures: pd.DataFrame, lang: str) -> list[str]:
+    """The primary sources the figures' documents name, as ``lang`` writes them (sorted,
+    each once); a figure whose document names none adds none."""
+    return sorted(
+        {n for _, row in figures.iterrows() if (n := in_language(row, "primary_source", lang))}
+    )
+
+
 def label_written(metrics: pd.DataFrame, metric: str, lang: str) -> bool:
     """Whether a metric's label is written in ``lang`` (not pending)."""
     row = metrics.loc[metrics["metric"] == metric]

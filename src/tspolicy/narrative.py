@@ -41,6 +41,7 @@ from .i18n import (
     metric_text,
     name,
     plural,
+    primary_sources,
     strings,
     t,
     written,
@@ -97,9 +98,14 @@ def _phrase(key: str, lang: str, count: float | None = None, **values: Any) -> m
 
 
 def _primary(rows: pd.DataFrame, lang: str) -> markupsafe.Markup:
-    """The primary sources' names (English names and titles), tagged as such."""
-    names = sorted(rows["primary_source"].astype(str).unique())
-    return _join([_cite(n) for n in names], t("list.separator", lang))
+    """The primary sources the documents name, as ``lang`` writes them: a name as published
+    (the data's English column) tagged as such, a name written in ``lang`` as the page's."""
+    english = set(primary_sources(rows, "en"))
+    names = primary_sources(rows, lang)
+    return _join(
+        [_cite(n) if n in english else escape_markdown(n) for n in names],
+        t("list.separator", lang),
+    )
 
 
 def _title(doc: Any, lang: str) -> markupsafe.Markup:

@@ -27,10 +27,11 @@ from . import charts, selection
 from . import registry as registry_
 from .context import ContextSeries, load_context
 from .data import Dataset, load_dataset
-from .evidence import cited, claim_html, notes_html, quotations, tagged
+from .evidence import cited, claim_html, notes_html, quotations, tagged, verdict_text
 from .figurehtml import figure_html
-from .i18n import event_text, t
+from .i18n import event_text, in_language, t
 from .narrative import escape_markdown, for_report
+from .numbers import VAGUE
 from .parameters import assigned_names, check, check_data_dir, spec
 
 
@@ -199,19 +200,25 @@ class Report:
         rows = ["| " + " | ".join(header) + " |", "|---|---|---|---|"]
         for check_row in ds.primary_checks.itertuples():
             claim = str(check_row.claim)
+            vague = False
             if claim.startswith("event|"):
                 event = ds.events[ds.events["event_id"] == claim.split("|", 1)[1]]
                 label = escape_markdown(event_text(event.iloc[0], lang) if len(event) else claim)
             else:
                 mention = figures[figures["claim"] == claim].iloc[0]
+                vague = str(mention["qualifier"]) == VAGUE
                 label = _markdown_cell(
                     claim_html(ds, str(mention["metric"]), str(mention["subject"]), lang)
                 )
+            row = check_row._asdict()
             source = tagged(
                 " — ".join(
-                    str(v)
-                    for v in (check_row.primary_source, check_row.publisher)
-                    if isinstance(v, str)
+                    v
+                    for v in (
+                        in_language(row, "primary_source", lang),
+                        in_language(row, "publisher", lang),
+                    )
+                    if v
                 ),
                 ds,
             )
@@ -220,7 +227,7 @@ class Report:
             )
             cells = [
                 label,
-                escape_markdown(t(f"verdict.{check_row.verdict}", lang)),
+                escape_markdown(verdict_text(str(check_row.verdict), lang, vague=vague)),
                 _markdown_cell(source),
                 _markdown_cell(quotations(explanation, lang))
                 if isinstance(explanation, str) and explanation.strip()

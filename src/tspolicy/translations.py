@@ -39,6 +39,10 @@ class Translated:
         original is the text of the row's document (its excerpt: the column of the document's
         language stays empty); ``"language"`` when the row itself names it (a document's
         title).
+    required
+        False for a text a row may lack in every language (a figure whose document names no
+        primary source, a check read in the original, so with no ``seen_in``): then none is
+        pending; once one language is written, the others are.
     """
 
     table: str
@@ -46,6 +50,7 @@ class Translated:
     what: str
     columns: Mapping[str, str]
     original: str | None = None
+    required: bool = True
 
 
 def _per_language(prefix: str, english: str | None = None) -> dict[str, str]:
@@ -66,6 +71,23 @@ TRANSLATED: tuple[Translated, ...] = (
     Translated("events", "event_id", "excerpt", _per_language("excerpt"), "document"),
     Translated(
         "primary_checks", "claim", "explanation", _per_language("explanation", "explanation")
+    ),
+    Translated(
+        "figures",
+        "figure_id",
+        "primary source",
+        _per_language("primary_source", "primary_source"),
+        required=False,
+    ),
+    Translated(
+        "primary_checks",
+        "claim",
+        "publisher",
+        _per_language("publisher", "publisher"),
+        required=False,
+    ),
+    Translated(
+        "primary_checks", "claim", "seen_in", _per_language("seen_in", "seen_in"), required=False
     ),
 )
 
@@ -169,6 +191,8 @@ def pending(
 
 def missing_everywhere(spec: Translated, record: Mapping[str, str]) -> bool:
     """True when a text every language writes (a label, a caveat) is written in none."""
-    return spec.original is None and not any(
-        record.get(column, "").strip() for column in spec.columns.values()
+    return (
+        spec.required
+        and spec.original is None
+        and not any(record.get(column, "").strip() for column in spec.columns.values())
     )
