@@ -879,8 +879,14 @@ def platform_shares(
             ax.grid(axis="y", visible=False)  # a line through each label says nothing
             ax.set_ylim(len(data) - 0.5, -0.5)
             ax.set_xlim(0, 100)
+            # wrapped to the plot's width: the label is centred under the plot, not the chart
             ax.set_xlabel(
-                _axis_label(f"{metric_text(metrics, SHARE, 'label', lang)} (%)", lang, spec)
+                _label(
+                    f"{metric_text(metrics, SHARE, 'label', lang)} (%)",
+                    lang,
+                    plot_pt * 0.95,
+                    spec.label,
+                )
             )
             _title(fig, title, lang, spec)
             _mirror(ax, lang)
