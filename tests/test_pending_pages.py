@@ -94,10 +94,19 @@ def test_pending_metrics_are_told_apart_and_hold_no_english(pending_data, lang):
             assert label not in part
         assert f'<span lang="en" dir="ltr" translate="no">{SUBJECT}</span>' in part
         assert untagged_english(part, lang) == []
-    # the chart's labels differ too (plain text: the ids in brackets)
-    drawn = [x.get_text() for x in rep.draw().draw("narrow").axes[0].get_yticklabels()]
-    for metric in LABELS:
-        assert len([x for x in drawn if metric in x]) == 1, drawn
+    # the chart's labels differ too (plain text: the ids in brackets): the wide drawing's row
+    # labels, and the narrow one's (drawn as lines of their own above the dots)
+    from matplotlib.text import Text
+
+    chart = rep.draw()
+    for layout in ("wide", "narrow"):
+        drawn = [
+            x.get_text()
+            for x in chart.draw(layout).findobj(Text)
+            if x.get_visible() and x.get_text()
+        ]
+        for metric in LABELS:
+            assert len([x for x in drawn if metric in x]) == 1, (layout, drawn)
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "ar"])
