@@ -54,6 +54,7 @@ from .data import load_dataset
 from .errors import TspolicyError
 from .groups import CONTENT, ENFORCEMENT, RANK, SHARE  # noqa: F401 (re-exported for callers)
 from .i18n import (
+    after_by,
     check_language,
     event_text,
     join,
@@ -958,7 +959,7 @@ def enforcement_outcomes(
     title = t(
         "chart.enforcement.title",
         lang,
-        organisation=subject_name(figures, organisation, lang),
+        organisation=after_by(organisation, subject_name(figures, organisation, lang), lang),
         country=name("country", country, lang),
         start=start,
     )

@@ -27,6 +27,7 @@ from .data import Dataset
 from .i18n import (
     DIRECTION,
     check_language,
+    continue_sentence,
     event_text,
     in_language,
     label_written,
@@ -336,7 +337,7 @@ def _context_note(ds: Dataset, series_name: str, lang: str) -> dict:
         "anchor": anchor(f"{CONTEXT_PREFIX}{series_name}"),
         "what": t(f"context.{series_name}.name", lang),
         "citation": series.citation(),
-        "caveat": t(f"context.{series_name}.caveat", lang),
+        "caveat": continue_sentence(t(f"context.{series_name}.caveat", lang)),  # after a colon
         "url": _text(series.origin.get("url")),
     }
 
@@ -398,6 +399,7 @@ def notes_html(ds: Dataset, ids: Iterable[str], lang: str) -> str:
             strings={
                 "heading": t(f"evidence.heading{suffix}", lang),
                 "intro": t(f"evidence.intro{suffix}", lang),
+                "copy_read": t("evidence.copy_read", lang, url="{url}"),
             }
             | {
                 key: t(f"evidence.{key}", lang)

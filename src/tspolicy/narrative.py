@@ -103,9 +103,30 @@ def _primary(rows: pd.DataFrame, lang: str) -> markupsafe.Markup:
     english = set(primary_sources(rows, "en"))
     names = primary_sources(rows, lang)
     return _join(
-        [_cite(n) if n in english else escape_markdown(n) for n in names],
+        [_cite(n) if n in english else _with_titles(n, english) for n in names],
         t("list.separator", lang),
     )
+
+
+def _with_titles(text: str, english: set[str]) -> markupsafe.Markup:
+    """A name written in the page's language that holds an English title as published
+    ("معهد الاتجار بالبشر، 2020 Federal Human Trafficking Report"): each part of an English
+    name that it holds tagged as English (:func:`_cite`), so that an Arabic line keeps the
+    title's words in order."""
+    parts = {p.strip() for n in english for p in n.split(",")} | english
+    found = sorted((p for p in parts if p and p in text), key=len, reverse=True)
+    if not found:
+        return markupsafe.Markup(escape_markdown(text))
+    pattern = re.compile("|".join(re.escape(p) for p in found))
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        out += [
+            markupsafe.Markup(escape_markdown(text[last : match.start()])),
+            _cite(match.group()),
+        ]
+        last = match.end()
+    out.append(markupsafe.Markup(escape_markdown(text[last:])))
+    return markupsafe.Markup("").join(out)
 
 
 def _title(doc: Any, lang: str) -> markupsafe.Markup:
