@@ -222,6 +222,13 @@ def test_an_interrupted_build_leaves_the_previous_site_whole(tmp_path, how):
     plan = _plan(tmp_path, [TIMELINE])
     assert not build(plan_path=plan, out=out, figures_dir=None, progress=False).failed
     before = _tree(out)
+    # The page now runs until it is stopped: the signal always lands during the build (a
+    # warm page takes about two seconds, less than the wait below once its kernel starts).
+    notebook = plan.parent / NOTEBOOKS["timeline"]
+    original = notebook.read_bytes()
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("import time\ntime.sleep(600)"))
+    nbformat.write(nb, notebook)
     temporary = tmp_path / "tmpdir"
     temporary.mkdir()
     process = subprocess.Popen(
@@ -260,6 +267,7 @@ def test_an_interrupted_build_leaves_the_previous_site_whole(tmp_path, how):
     assert list(temporary.iterdir()) == [], "no kernel connection file (they hold its key)"
     if not killed:
         assert not list(tmp_path.glob(".reports.building-*")), "cleaned up on the way out"
+    notebook.write_bytes(original)  # the page as it was: it builds again
     again = build(plan_path=plan, out=out, figures_dir=None, progress=False)  # recovers, rebuilds
     assert not again.failed and _leftovers(tmp_path) == []
 

@@ -98,9 +98,11 @@ def data_view(
         view[name] = _sha(path.read_bytes()) if path.is_file() else "missing"
 
     whole("datapackage.json")
-    # Every page's evidence notes name documents (titles, kinds) and subjects.
+    # Every page's evidence notes name documents (titles, kinds) and subjects, and its
+    # charts' source lines the investigations their documents relay (origins).
     whole("sources.csv")
     whole("subjects.csv")
+    whole("origins.csv")
     # The allowed units, qualifiers, verdicts…: the loaders' categories come from it.
     whole("vocabulary.csv")
     if everything:
