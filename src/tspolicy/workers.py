@@ -111,12 +111,14 @@ def _pool_run(
         initializer=_worker_init,
         initargs=(os.getpid(), str(runtime), warm, cell_timeout),
     ) as pool:
-        futures = [
-            pool.submit(build_page, job, staging, data_dir, include_code, stamp, languages)
-            for job in todo
-        ]
-        bar = ProgressBar(len(futures), unit="page", enabled=progress)
-        try:
+        bar = None
+        try:  # an interrupt from here on stops the workers (else leaving the `with` waits
+            # for every page submitted, however long it runs)
+            futures = [
+                pool.submit(build_page, job, staging, data_dir, include_code, stamp, languages)
+                for job in todo
+            ]
+            bar = ProgressBar(len(futures), unit="page", enabled=progress)
             for future in cf.as_completed(futures):
                 result = future.result()
                 results.append(result)
@@ -132,5 +134,6 @@ def _pool_run(
                 process.join(5)  # writes a connection file into it afterwards
             raise
         finally:
-            bar.close()
+            if bar is not None:
+                bar.close()
     return results
